@@ -1,0 +1,9 @@
+from __future__ import annotations
+
+from hub.bus import Event
+
+
+class UserCreated(Event, frozen=True, kw_only=True):
+    name = "user.created"
+    user_id: str
+    role: str

@@ -1,0 +1,70 @@
+"""The ASGI application factory: Litestar (HTTP) and, later, Socket.IO in one app on one port."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from litestar import Litestar
+from litestar.config.cors import CORSConfig
+from litestar.datastructures import State
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin
+from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
+from litestar.static_files import create_static_files_router
+from litestar.types import ASGIApp
+
+from hub.core import Hub
+from hub.logs import configure_logging
+from hub.settings import Settings, check_startup, get_settings
+from hub.wiring import API, PUBLIC, subscribe_all
+from web.deps import DEPENDENCIES
+from web.errors import EXCEPTION_HANDLERS
+from web.middleware import HubMiddleware
+from web.pages import NODE_MODULES, STATIC_DIR
+
+
+class MetricsController(PrometheusController):
+    path = "/metrics"
+
+
+def build_litestar(hub: Hub) -> Litestar:
+    settings = hub.settings
+    prometheus = PrometheusConfig(app_name="spirit_hub", prefix="hub", group_path=True, exclude=["/metrics"])
+
+    @asynccontextmanager
+    async def lifespan(_: Litestar) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            await hub.close()
+
+    return Litestar(
+        route_handlers=[
+            API,
+            *PUBLIC,
+            MetricsController,
+            create_static_files_router("/static", directories=[STATIC_DIR], name="static"),
+            create_static_files_router("/static/vendor", directories=[NODE_MODULES], name="vendor"),
+        ],
+        dependencies=DEPENDENCIES,
+        exception_handlers=EXCEPTION_HANDLERS,
+        middleware=[prometheus.middleware],
+        cors_config=CORSConfig(allow_origins=settings.cors_origins) if settings.cors_origins else None,
+        openapi_config=OpenAPIConfig(
+            title="Spirit Hub API", version="1", path="/schema", render_plugins=[JsonRenderPlugin()]
+        ),
+        state=State({"hub": hub}),
+        lifespan=[lifespan],
+        debug=False,
+        logging_config=None,
+    )
+
+
+def create_app(settings: Settings | None = None) -> ASGIApp:
+    settings = settings or get_settings()
+    check_startup(settings)
+    configure_logging(settings)
+    hub = Hub(settings)
+    subscribe_all(hub)
+    return HubMiddleware(build_litestar(hub), production=settings.is_production)

@@ -1,0 +1,98 @@
+"""Domain events and the bus that delivers them only after the change is committed.
+
+A service records events on the unit of work's `EventBus`; the boundary commits and then calls
+`dispatch()`. A rollback calls `discard()`, so subscribers never hear about changes that did not happen.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, ClassVar
+
+import msgspec
+
+log = logging.getLogger(__name__)
+
+
+class Event(msgspec.Struct, frozen=True, kw_only=True):
+    """A fact that happened. `audience` names the rooms that should hear it (`group:<id>`, `user:<id>`)."""
+
+    name: ClassVar[str]
+    org_id: str
+    audience: tuple[str, ...] = ()
+
+    def payload(self) -> dict[str, Any]:
+        data: dict[str, Any] = msgspec.to_builtins(self)
+        data.pop("audience", None)
+        return data
+
+
+Subscriber = Callable[[Event], Awaitable[None]]
+
+
+class Subscribers:
+    """The hub-wide registry of who listens to which event type (filled in by `hub.wiring`)."""
+
+    def __init__(self) -> None:
+        self._by_type: dict[type[Event], list[Subscriber]] = {}
+        self._to_all: list[Subscriber] = []
+
+    def subscribe(self, handler: Subscriber, *event_types: type[Event]) -> None:
+        if not event_types:
+            self._to_all.append(handler)
+        for event_type in event_types:
+            self._by_type.setdefault(event_type, []).append(handler)
+
+    def unsubscribe(self, handler: Subscriber) -> None:
+        if handler in self._to_all:
+            self._to_all.remove(handler)
+        for handlers in self._by_type.values():
+            if handler in handlers:
+                handlers.remove(handler)
+
+    def handlers_for(self, event: Event) -> list[Subscriber]:
+        handlers = list(self._to_all)
+        for event_type in type(event).__mro__:
+            handlers.extend(self._by_type.get(event_type, ()))
+        return handlers
+
+
+class EventBus:
+    """Per unit of work: collects events, then dispatches them once after commit."""
+
+    def __init__(self, subscribers: Subscribers | None = None) -> None:
+        self.subscribers = subscribers or Subscribers()
+        self.pending: list[Event] = []
+
+    def publish(self, event: Event) -> None:
+        self.pending.append(event)
+
+    def discard(self) -> None:
+        self.pending.clear()
+
+    async def dispatch(self) -> None:
+        events, self.pending = self.pending, []
+        for event in events:
+            for handler in self.subscribers.handlers_for(event):
+                try:
+                    await handler(event)
+                except Exception:
+                    # The change is committed; one failing subscriber must not hide it from the others.
+                    log.exception("event subscriber failed", extra={"event": event.name})
+
+
+@contextmanager
+def capture_events(subscribers: Subscribers) -> Iterator[list[Event]]:
+    """Collect every event dispatched while the block runs (Zulip's `verify_action` idea)."""
+    captured: list[Event] = []
+
+    async def collect(event: Event) -> None:
+        captured.append(event)
+
+    subscribers.subscribe(collect)
+    try:
+        yield captured
+    finally:
+        subscribers.unsubscribe(collect)

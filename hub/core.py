@@ -1,0 +1,53 @@
+"""The `Hub`: long-lived resources of one process (engine, Redis, subscribers, throttle)."""
+
+from __future__ import annotations
+
+import uuid
+
+from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from hub.bus import Subscribers
+from hub.db import create_engine, session_factory
+from hub.security import TokenSettings
+from hub.settings import Settings
+from hub.throttle import FailureWindow, LoginThrottle, MemoryWindow, RedisWindow
+from hub.unit_of_work import UnitOfWork
+
+
+class Hub:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        self.engine: AsyncEngine = create_engine(settings.effective_database_url)
+        self.sessions: async_sessionmaker[AsyncSession] = session_factory(self.engine)
+        self.subscribers = Subscribers()
+        self.redis: Redis | None = (
+            Redis.from_url(settings.redis_url, socket_connect_timeout=2, socket_timeout=5)
+            if settings.redis_url
+            else None
+        )
+        window: FailureWindow = (
+            RedisWindow(self.redis, settings.redis_prefix, settings.login_window_seconds)
+            if self.redis is not None
+            else MemoryWindow(settings.login_window_seconds)
+        )
+        self.login_throttle = LoginThrottle(
+            window,
+            settings.login_window_seconds,
+            per_email=settings.login_attempts_per_email,
+            per_client=settings.login_attempts_per_client,
+        )
+        self.tokens = TokenSettings(
+            secret=settings.signing_secret(),
+            access_ttl_seconds=settings.access_token_ttl_seconds,
+            refresh_ttl_seconds=settings.refresh_token_ttl_seconds,
+        )
+
+    def unit_of_work(self, org_id: uuid.UUID | None = None) -> UnitOfWork:
+        return UnitOfWork(self.sessions, self.subscribers, org_id)
+
+    async def close(self) -> None:
+        if self.redis is not None:
+            await self.redis.aclose()
+        await self.engine.dispose()

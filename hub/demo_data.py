@@ -1,0 +1,50 @@
+"""Demo organization and users for `make run`. Idempotent: running it twice creates nothing twice."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from domains.organizations.service import OrganizationService
+from domains.users.schemas import UserCreate
+from domains.users.service import UserService
+from hub.core import Hub
+from hub.security import Role
+
+DEMO_ORG_SLUG = "demo"
+DEMO_ORG_NAME = "Demo Tours"
+DEMO_PEOPLE: list[tuple[Role, str]] = [
+    (Role.ADMIN, "Alex Admin"),
+    (Role.DISPATCHER, "Dana Dispatcher"),
+    (Role.COORDINATOR, "Carla Coordinator"),
+    (Role.GUIDE, "Ana Guide"),
+    (Role.DRIVER, "Diego Driver"),
+    (Role.TRAVELER, "Tom Traveler"),
+    (Role.PARTNER, "Hotel Partner"),
+]
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    email: str
+    password: str
+    role: str
+    created: bool
+
+
+def demo_email(role: Role) -> str:
+    return f"{role.value}@demo.spirithub.example"
+
+
+async def seed_demo(hub: Hub) -> list[DemoLogin]:
+    password = hub.settings.demo_password
+    logins: list[DemoLogin] = []
+    async with hub.unit_of_work() as uow:
+        org = await OrganizationService(uow.session, uow.bus).ensure_organization(DEMO_ORG_SLUG, DEMO_ORG_NAME)
+        users = UserService(uow.session, uow.bus)
+        for role, name in DEMO_PEOPLE:
+            email = demo_email(role)
+            exists = await users.find_by_email(email) is not None
+            if not exists:
+                await users.create_user(org.id, UserCreate(email=email, name=name, role=role, password=password))
+            logins.append(DemoLogin(email=email, password=password, role=role.value, created=not exists))
+    return logins

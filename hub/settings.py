@@ -1,0 +1,103 @@
+"""Settings from environment variables and an optional `.env` file (pydantic-settings)."""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Secrets that appear in docs, examples or tutorials; production refuses them.
+KNOWN_DEFAULT_SECRETS = frozenset(
+    {"secret", "changeme", "change-me", "dev", "development", "jwt-secret", "supersecret", "please-change-me"}
+)
+MIN_SECRET_BYTES = 32
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="HUB_", env_file=".env", extra="ignore")
+
+    env: Literal["development", "test", "production"] = "development"
+    data_dir: Path = Path("var")
+    database_url: str | None = Field(default=None, validation_alias=AliasChoices("DATABASE_URL", "HUB_DATABASE_URL"))
+    redis_url: str | None = Field(default=None, validation_alias=AliasChoices("REDIS_URL", "HUB_REDIS_URL"))
+    # Prefix for every Redis key and channel, so several hubs (or test runs) can share one Redis.
+    redis_prefix: str = "hub"
+    jwt_secret: str | None = None
+    access_token_ttl_seconds: int = 15 * 60
+    refresh_token_ttl_seconds: int = 30 * 24 * 3600
+    cors_origins: list[str] = []
+    log_level: str = "INFO"
+    login_attempts_per_email: int = 5
+    login_attempts_per_client: int = 20
+    login_window_seconds: int = 15 * 60
+    demo_password: str = "spirit-demo-2026"  # noqa: S105 - printed demo logins, embedded mode only
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+    @property
+    def sqlite_path(self) -> Path:
+        return self.data_dir / "hub.sqlite3"
+
+    @property
+    def effective_database_url(self) -> str:
+        """The URL SQLAlchemy uses: the configured one with an async driver, or the embedded SQLite file."""
+        if not self.database_url:
+            return f"sqlite+aiosqlite:///{self.sqlite_path}"
+        url = self.database_url
+        for prefix in ("postgres://", "postgresql://"):
+            if url.startswith(prefix):
+                return "postgresql+asyncpg://" + url.removeprefix(prefix)
+        if url.startswith("sqlite://"):
+            return "sqlite+aiosqlite://" + url.removeprefix("sqlite://")
+        return url
+
+    @property
+    def uses_sqlite(self) -> bool:
+        return self.effective_database_url.startswith("sqlite")
+
+    def production_problems(self) -> list[str]:
+        """Why this configuration may not run in production; empty when it may."""
+        problems: list[str] = []
+        secret = self.jwt_secret
+        if not secret:
+            problems.append("HUB_JWT_SECRET is not set")
+        elif secret.lower() in KNOWN_DEFAULT_SECRETS:
+            problems.append("HUB_JWT_SECRET is a well-known default value")
+        elif len(secret.encode()) < MIN_SECRET_BYTES:
+            problems.append(f"HUB_JWT_SECRET is shorter than {MIN_SECRET_BYTES} bytes")
+        if self.uses_sqlite:
+            problems.append("DATABASE_URL must point at PostgreSQL in production, not SQLite")
+        return problems
+
+    def signing_secret(self) -> str:
+        """The JWT secret; outside production a random one is kept under the data dir."""
+        if self.jwt_secret:
+            return self.jwt_secret
+        if self.is_production:
+            raise RuntimeError("HUB_JWT_SECRET is not set")
+        path = self.data_dir / "jwt-secret"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_urlsafe(48))
+            path.chmod(0o600)
+        return path.read_text().strip()
+
+
+class ConfigurationError(SystemExit):
+    """Raised to stop the process with a one-line reason instead of a traceback."""
+
+
+def check_startup(settings: Settings) -> None:
+    if settings.is_production and (problems := settings.production_problems()):
+        raise ConfigurationError("refusing to start in production: " + "; ".join(problems))
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,31 @@
+"""Route guards built on the shared RBAC check in `hub.security`."""
+
+from __future__ import annotations
+
+from litestar.connection import ASGIConnection
+from litestar.handlers.base import BaseRouteHandler
+from litestar.types import Guard
+
+from domains.auth.service import Identity
+from hub.errors import Forbidden
+from hub.security import Role, require_role
+
+
+def current_identity(connection: ASGIConnection) -> Identity:  # type: ignore[type-arg]
+    identity = connection.user
+    assert isinstance(identity, Identity), "route is not behind authentication"
+    return identity
+
+
+def enrolled(connection: ASGIConnection, _: BaseRouteHandler) -> None:  # type: ignore[type-arg]
+    """Staff of an organization that requires two-factor sign-in must enrol before doing anything else."""
+    if current_identity(connection).totp_enrollment_required:
+        raise Forbidden("your organization requires two-factor sign-in: set it up at /api/v1/auth/totp/setup first")
+
+
+def roles(*allowed: Role) -> Guard:
+    def guard(connection: ASGIConnection, handler: BaseRouteHandler) -> None:  # type: ignore[type-arg]
+        enrolled(connection, handler)
+        require_role(current_identity(connection).principal, *allowed)
+
+    return guard

@@ -1,0 +1,69 @@
+"""`/api/v1/auth/*` and `/api/v1/me`."""
+
+from __future__ import annotations
+
+from litestar import Controller, Request, get, post
+from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
+
+from domains.auth.schemas import LoginRequest, RefreshRequest, TokenPair, TotpConfirm, TotpSetup
+from domains.auth.service import AuthService, Identity
+from domains.users.schemas import UserOut
+from domains.users.service import UserService, user_out
+from hub.core import Hub
+from hub.errors import Unauthenticated
+
+
+def client_address(request: Request) -> str:  # type: ignore[type-arg]
+    # uvicorn's proxy-header handling (FORWARDED_ALLOW_IPS) has already put the real client here.
+    return request.client.host if request.client else "unknown"
+
+
+class AuthController(Controller):
+    path = "/auth"
+    tags = ["auth"]
+
+    @post("/login", status_code=HTTP_200_OK, exclude_from_auth=True)
+    async def login(self, data: LoginRequest, request: Request, hub: Hub) -> TokenPair:  # type: ignore[type-arg]
+        """Exchange email and password (and a TOTP code when enrolled) for an access and a refresh token."""
+        client = client_address(request)
+        await hub.login_throttle.check(data.email, client)
+        try:
+            async with hub.unit_of_work() as uow:
+                pair = await AuthService(uow.session, uow.bus, hub.tokens).login(data.email, data.password, data.totp)
+        except Unauthenticated:
+            await hub.login_throttle.failed(data.email, client)
+            raise
+        await hub.login_throttle.succeeded(data.email)
+        return pair
+
+    @post("/refresh", status_code=HTTP_200_OK, exclude_from_auth=True)
+    async def refresh(self, data: RefreshRequest, hub: Hub) -> TokenPair:
+        """Rotate a refresh token. Presenting one that was already used ends its whole session."""
+        async with hub.unit_of_work() as uow:
+            return await AuthService(uow.session, uow.bus, hub.tokens).refresh(data.refresh_token)
+
+    @post("/logout", status_code=HTTP_204_NO_CONTENT)
+    async def logout(self, identity: Identity, hub: Hub) -> None:
+        """End this session: its refresh tokens stop working and its access tokens are refused."""
+        async with hub.unit_of_work(identity.principal.org_id) as uow:
+            await AuthService(uow.session, uow.bus, hub.tokens).logout(identity.principal)
+
+    @post("/totp/setup", status_code=HTTP_200_OK)
+    async def totp_setup(self, identity: Identity, hub: Hub) -> TotpSetup:
+        """Start two-factor enrolment: returns the secret and an otpauth:// URI for an authenticator app."""
+        async with hub.unit_of_work(identity.principal.org_id) as uow:
+            user = await UserService(uow.session, uow.bus).get(identity.principal.user_id)
+            return await AuthService(uow.session, uow.bus, hub.tokens).start_totp_setup(user)
+
+    @post("/totp/confirm", status_code=HTTP_204_NO_CONTENT)
+    async def totp_confirm(self, data: TotpConfirm, identity: Identity, hub: Hub) -> None:
+        """Finish enrolment with a current code; from then on sign-in asks for one."""
+        async with hub.unit_of_work(identity.principal.org_id) as uow:
+            user = await UserService(uow.session, uow.bus).get(identity.principal.user_id)
+            await AuthService(uow.session, uow.bus, hub.tokens).confirm_totp(user, data.code)
+
+
+@get("/me", tags=["auth"])
+async def me(identity: Identity) -> UserOut:
+    """The signed-in user."""
+    return user_out(identity.user, identity.totp_enrollment_required)
