@@ -61,10 +61,15 @@ def build_litestar(hub: Hub) -> Litestar:
     )
 
 
-def create_app(settings: Settings | None = None) -> ASGIApp:
-    settings = settings or get_settings()
+def build_app(settings: Settings) -> tuple[Hub, ASGIApp]:
+    """The hub and its ASGI app; tests keep the hub to watch its events."""
     check_startup(settings)
     configure_logging(settings)
     hub = Hub(settings)
     subscribe_all(hub)
-    return HubMiddleware(build_litestar(hub), production=settings.is_production)
+    return hub, HubMiddleware(build_litestar(hub), production=settings.is_production)
+
+
+def create_app(settings: Settings | None = None) -> ASGIApp:
+    """The uvicorn factory (`hub.app:create_app`)."""
+    return build_app(settings or get_settings())[1]

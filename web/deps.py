@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from litestar import Request
 from litestar.datastructures import State
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
 
 from domains.auth.service import Identity
 from hub.core import Hub
@@ -23,3 +23,6 @@ DEPENDENCIES = {
     "hub": Provide(provide_hub, sync_to_thread=False),
     "identity": Provide(provide_identity, sync_to_thread=False),
 }
+
+HubDep = NamedDependency[Hub]
+IdentityDep = NamedDependency[Identity]

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from litestar import Controller, Request, get, post
+from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
 from domains.auth.schemas import LoginRequest, RefreshRequest, TokenPair, TotpConfirm, TotpSetup
-from domains.auth.service import AuthService, Identity
+from domains.auth.service import AuthService
 from domains.users.schemas import UserOut
 from domains.users.service import UserService, user_out
-from hub.core import Hub
 from hub.errors import Unauthenticated
+from web.deps import HubDep, IdentityDep
 
 
 def client_address(request: Request) -> str:  # type: ignore[type-arg]
@@ -23,7 +24,7 @@ class AuthController(Controller):
     tags = ["auth"]
 
     @post("/login", status_code=HTTP_200_OK, exclude_from_auth=True)
-    async def login(self, data: LoginRequest, request: Request, hub: Hub) -> TokenPair:  # type: ignore[type-arg]
+    async def login(self, data: JSONBody[LoginRequest], request: Request, hub: HubDep) -> TokenPair:  # type: ignore[type-arg]
         """Exchange email and password (and a TOTP code when enrolled) for an access and a refresh token."""
         client = client_address(request)
         await hub.login_throttle.check(data.email, client)
@@ -37,26 +38,26 @@ class AuthController(Controller):
         return pair
 
     @post("/refresh", status_code=HTTP_200_OK, exclude_from_auth=True)
-    async def refresh(self, data: RefreshRequest, hub: Hub) -> TokenPair:
+    async def refresh(self, data: JSONBody[RefreshRequest], hub: HubDep) -> TokenPair:
         """Rotate a refresh token. Presenting one that was already used ends its whole session."""
         async with hub.unit_of_work() as uow:
             return await AuthService(uow.session, uow.bus, hub.tokens).refresh(data.refresh_token)
 
     @post("/logout", status_code=HTTP_204_NO_CONTENT)
-    async def logout(self, identity: Identity, hub: Hub) -> None:
+    async def logout(self, identity: IdentityDep, hub: HubDep) -> None:
         """End this session: its refresh tokens stop working and its access tokens are refused."""
         async with hub.unit_of_work(identity.principal.org_id) as uow:
             await AuthService(uow.session, uow.bus, hub.tokens).logout(identity.principal)
 
     @post("/totp/setup", status_code=HTTP_200_OK)
-    async def totp_setup(self, identity: Identity, hub: Hub) -> TotpSetup:
+    async def totp_setup(self, identity: IdentityDep, hub: HubDep) -> TotpSetup:
         """Start two-factor enrolment: returns the secret and an otpauth:// URI for an authenticator app."""
         async with hub.unit_of_work(identity.principal.org_id) as uow:
             user = await UserService(uow.session, uow.bus).get(identity.principal.user_id)
             return await AuthService(uow.session, uow.bus, hub.tokens).start_totp_setup(user)
 
     @post("/totp/confirm", status_code=HTTP_204_NO_CONTENT)
-    async def totp_confirm(self, data: TotpConfirm, identity: Identity, hub: Hub) -> None:
+    async def totp_confirm(self, data: JSONBody[TotpConfirm], identity: IdentityDep, hub: HubDep) -> None:
         """Finish enrolment with a current code; from then on sign-in asks for one."""
         async with hub.unit_of_work(identity.principal.org_id) as uow:
             user = await UserService(uow.session, uow.bus).get(identity.principal.user_id)
@@ -64,6 +65,6 @@ class AuthController(Controller):
 
 
 @get("/me", tags=["auth"])
-async def me(identity: Identity) -> UserOut:
+async def me(identity: IdentityDep) -> UserOut:
     """The signed-in user."""
     return user_out(identity.user, identity.totp_enrollment_required)

@@ -7,7 +7,7 @@ import asyncio
 from litestar import Response, get
 from sqlalchemy import text
 
-from hub.core import Hub
+from web.deps import HubDep
 
 PROBE_TIMEOUT_SECONDS = 2.0
 
@@ -18,18 +18,18 @@ async def health() -> dict[str, str]:
     return {"status": "ok"}
 
 
-async def _database_ok(hub: Hub) -> None:
+async def _database_ok(hub: HubDep) -> None:
     async with hub.engine.connect() as connection:
         await connection.execute(text("SELECT 1"))
 
 
-async def _redis_ok(hub: Hub) -> None:
+async def _redis_ok(hub: HubDep) -> None:
     assert hub.redis is not None
     await hub.redis.ping()
 
 
 @get("/readiness", tags=["ops"])
-async def readiness(hub: Hub) -> Response[dict[str, object]]:
+async def readiness(hub: HubDep) -> Response[dict[str, object]]:
     """Readiness: the database and, when configured, Redis answer. 503 names what does not."""
     checks = {"database": _database_ok(hub)}
     if hub.redis is not None:

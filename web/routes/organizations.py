@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from litestar import Controller, get, put
+from litestar.params import JSONBody
 
-from domains.auth.service import Identity
 from domains.models import Organization
 from domains.organizations.schemas import OrganizationOut, SecurityPolicyUpdate
 from domains.organizations.service import OrganizationService
-from hub.core import Hub
 from hub.security import Role
+from web.deps import HubDep, IdentityDep
 from web.guards import enrolled, roles
 
 
@@ -28,12 +28,14 @@ class OrganizationController(Controller):
     tags = ["organization"]
 
     @get("/", guards=[enrolled])
-    async def get_organization(self, identity: Identity, hub: Hub) -> OrganizationOut:
+    async def get_organization(self, identity: IdentityDep, hub: HubDep) -> OrganizationOut:
         async with hub.unit_of_work(identity.principal.org_id) as uow:
             return organization_out(await OrganizationService(uow.session, uow.bus).get(identity.principal.org_id))
 
     @put("/security", guards=[roles(Role.ADMIN)])
-    async def set_security_policy(self, data: SecurityPolicyUpdate, identity: Identity, hub: Hub) -> OrganizationOut:
+    async def set_security_policy(
+        self, data: JSONBody[SecurityPolicyUpdate], identity: IdentityDep, hub: HubDep
+    ) -> OrganizationOut:
         """Require (or stop requiring) a TOTP second factor for every staff role."""
         async with hub.unit_of_work(identity.principal.org_id) as uow:
             org = await OrganizationService(uow.session, uow.bus).set_totp_policy(

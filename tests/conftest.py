@@ -1,0 +1,73 @@
+"""Fixtures: a real database built with the migrations, a real hub, a real server on a free port."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+from redis.asyncio import Redis
+
+from hub.core import Hub
+from hub.migrate import upgrade_head_async
+from tests.backends import BACKENDS, PG_URL, REDIS_URL, Backend, create_database, drop_database
+from tests.server import RunningHub, running_hub
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+async def backend(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Backend]:
+    """The storage the hub runs on; the whole suite runs once per backend."""
+    if request.param == "embedded":
+        data_dir = tmp_path_factory.mktemp("embedded")
+        url = f"sqlite+aiosqlite:///{data_dir / 'hub.sqlite3'}"
+        await upgrade_head_async(url)
+        yield Backend("embedded", url, None, "unused")
+        return
+    prefix = f"hubtest-{secrets.token_hex(4)}"
+    url = await create_database(PG_URL) if PG_URL else None
+    if url:
+        await upgrade_head_async(url)
+    try:
+        yield Backend("scaleout", url, REDIS_URL, prefix)
+    finally:
+        if PG_URL and url:
+            await drop_database(PG_URL, url)
+        if REDIS_URL:
+            redis = Redis.from_url(REDIS_URL)
+            keys = [key async for key in redis.scan_iter(f"{prefix}:*")]
+            if keys:
+                await redis.delete(*keys)
+            await redis.aclose()
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return tmp_path / "var"
+
+
+@pytest.fixture
+async def hub(backend: Backend, data_dir: Path) -> AsyncIterator[Hub]:
+    """A hub wired to the backend, without a server (domain-level tests)."""
+    instance = Hub(backend.settings(data_dir))
+    try:
+        yield instance
+    finally:
+        await instance.close()
+
+
+@pytest.fixture(scope="session")
+async def server(backend: Backend, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[RunningHub]:
+    """The real app under uvicorn on a free port, shared by the story tests of one backend."""
+    settings = backend.settings(tmp_path_factory.mktemp("server-data"))
+    async with running_hub(settings) as running:
+        yield running
+
+
+@pytest.fixture
+async def http(server: RunningHub) -> AsyncIterator[httpx.AsyncClient]:
+    # Each test comes from its own client address, so per-address sign-in throttling never spills over.
+    address = f"10.{secrets.randbelow(250)}.{secrets.randbelow(250)}.{secrets.randbelow(250) + 1}"
+    async with httpx.AsyncClient(base_url=server.url, headers={"X-Forwarded-For": address}, timeout=30) as client:
+        yield client

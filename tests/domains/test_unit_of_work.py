@@ -1,0 +1,62 @@
+"""Events leave only after commit; a rollback drops them."""
+
+from __future__ import annotations
+
+import pytest
+
+from domains.organizations.events import OrganizationCreated
+from domains.organizations.service import OrganizationService
+from hub.bus import capture_events
+from hub.core import Hub
+from hub.errors import Conflict
+
+
+async def test_events_are_dispatched_after_commit(hub: Hub) -> None:
+    heard_during_work: list[object] = []
+    with capture_events(hub.subscribers) as events:
+        async with hub.unit_of_work() as uow:
+            await OrganizationService(uow.session, uow.bus).create_organization("evora-walks-1", "Évora Walks")
+            heard_during_work.extend(events)
+
+    assert heard_during_work == []
+    assert [type(event) for event in events] == [OrganizationCreated]
+    assert events[0].payload()["slug"] == "evora-walks-1"
+
+
+async def test_a_rolled_back_change_publishes_nothing(hub: Hub) -> None:
+    with capture_events(hub.subscribers) as events:
+        with pytest.raises(RuntimeError):
+            async with hub.unit_of_work() as uow:
+                await OrganizationService(uow.session, uow.bus).create_organization("faro-boats-1", "Faro Boats")
+                raise RuntimeError("the boundary failed after the change")
+
+    assert events == []
+    async with hub.unit_of_work() as uow:
+        assert await OrganizationService(uow.session, uow.bus).find_by_slug("faro-boats-1") is None
+
+
+async def test_a_domain_error_rolls_back(hub: Hub) -> None:
+    async with hub.unit_of_work() as uow:
+        await OrganizationService(uow.session, uow.bus).create_organization("braga-bikes-1", "Braga Bikes")
+    with capture_events(hub.subscribers) as events, pytest.raises(Conflict):
+        async with hub.unit_of_work() as uow:
+            service = OrganizationService(uow.session, uow.bus)
+            await service.create_organization("braga-bikes-2", "Braga Bikes 2")
+            await service.create_organization("braga-bikes-1", "Braga Bikes again")
+    assert events == []
+    async with hub.unit_of_work() as uow:
+        assert await OrganizationService(uow.session, uow.bus).find_by_slug("braga-bikes-2") is None
+
+
+async def test_a_failing_subscriber_does_not_stop_the_others(hub: Hub) -> None:
+    async def broken(_: object) -> None:
+        raise ValueError("subscriber bug")
+
+    hub.subscribers.subscribe(broken, OrganizationCreated)  # type: ignore[arg-type]
+    try:
+        with capture_events(hub.subscribers) as events:
+            async with hub.unit_of_work() as uow:
+                await OrganizationService(uow.session, uow.bus).create_organization("coimbra-1", "Coimbra")
+    finally:
+        hub.subscribers.unsubscribe(broken)  # type: ignore[arg-type]
+    assert len(events) == 1

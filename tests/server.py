@@ -1,0 +1,58 @@
+"""Run the real hub under uvicorn on a free port in a background thread."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+import uvicorn
+
+from hub.app import build_app
+from hub.core import Hub
+from hub.settings import Settings
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class RunningHub:
+    url: str
+    port: int
+    settings: Settings
+    hub: Hub
+
+
+@asynccontextmanager
+async def running_hub(settings: Settings) -> AsyncIterator[RunningHub]:
+    port = free_port()
+    hub, app = build_app(settings)
+    config = uvicorn.Config(
+        app,
+        host="127.0.0.1",
+        port=port,
+        log_config=None,
+        lifespan="on",
+        proxy_headers=True,
+        forwarded_allow_ips="127.0.0.1",
+        ws="websockets-sansio",
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name=f"hub-{port}", daemon=True)
+    thread.start()
+    while not server.started:
+        if not thread.is_alive():
+            raise RuntimeError("the hub server did not start")
+        await asyncio.sleep(0.02)
+    try:
+        yield RunningHub(url=f"http://127.0.0.1:{port}", port=port, settings=settings, hub=hub)
+    finally:
+        server.should_exit = True
+        await asyncio.to_thread(thread.join, 10)
