@@ -1,4 +1,4 @@
-"""The ASGI application factory: Litestar (HTTP) and, later, Socket.IO in one app on one port."""
+"""The ASGI application factory: Litestar (HTTP) and Socket.IO (`/socket.io`) in one app on one port."""
 
 from __future__ import annotations
 
@@ -17,7 +17,8 @@ from litestar.types import ASGIApp
 from hub.core import Hub
 from hub.logs import configure_logging
 from hub.settings import Settings, check_startup, get_settings
-from hub.wiring import API, PUBLIC, subscribe_all
+from hub.wiring import API, PUBLIC, build_realtime
+from realtime.server import Realtime
 from web.deps import DEPENDENCIES
 from web.errors import EXCEPTION_HANDLERS
 from web.middleware import HubMiddleware
@@ -28,15 +29,17 @@ class MetricsController(PrometheusController):
     path = "/metrics"
 
 
-def build_litestar(hub: Hub) -> Litestar:
+def build_litestar(hub: Hub, realtime: Realtime) -> Litestar:
     settings = hub.settings
     prometheus = PrometheusConfig(app_name="spirit_hub", prefix="hub", group_path=True, exclude=["/metrics"])
 
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
+        await realtime.start()
         try:
             yield
         finally:
+            await realtime.stop()
             await hub.close()
 
     return Litestar(
@@ -56,6 +59,7 @@ def build_litestar(hub: Hub) -> Litestar:
         ),
         state=State({"hub": hub}),
         lifespan=[lifespan],
+        request_max_body_size=1024 * 1024,
         debug=False,
         logging_config=None,
     )
@@ -66,8 +70,9 @@ def build_app(settings: Settings) -> tuple[Hub, ASGIApp]:
     check_startup(settings)
     configure_logging(settings)
     hub = Hub(settings)
-    subscribe_all(hub)
-    return hub, HubMiddleware(build_litestar(hub), production=settings.is_production)
+    realtime = build_realtime(hub)
+    app = realtime.asgi(build_litestar(hub, realtime))
+    return hub, HubMiddleware(app, production=settings.is_production)
 
 
 def create_app(settings: Settings | None = None) -> ASGIApp:

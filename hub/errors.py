@@ -50,3 +50,11 @@ class TooManyAttempts(DomainError):
     def __init__(self, message: str, retry_after: int) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+
+
+class TooLarge(DomainError):
+    """The upload or payload is bigger than the configured limit."""
+
+
+class UnsupportedType(DomainError):
+    """The content type is not accepted here."""

@@ -34,11 +34,24 @@ class Settings(BaseSettings):
     login_attempts_per_email: int = 5
     login_attempts_per_client: int = 20
     login_window_seconds: int = 15 * 60
+    # Realtime: per-connection event limits, payload bound, presence heartbeats.
+    socket_event_burst: int = 40
+    socket_events_per_second: float = 20.0
+    socket_max_payload_bytes: int = 64 * 1024
+    socket_ping_interval_seconds: float = 25.0
+    socket_ping_timeout_seconds: float = 20.0
+    presence_heartbeat_seconds: float = 5.0
+    presence_ttl_seconds: float = 15.0
+    upload_max_bytes: int = 25 * 1024 * 1024
     demo_password: str = "spirit-demo-2026"  # noqa: S105 - printed demo logins, embedded mode only
 
     @property
     def is_production(self) -> bool:
         return self.env == "production"
+
+    @property
+    def files_dir(self) -> Path:
+        return self.data_dir / "files"
 
     @property
     def sqlite_path(self) -> Path:

@@ -6,9 +6,13 @@ from litestar import Router
 from litestar.types import ControllerRouterHandler
 
 from hub.core import Hub
+from realtime import broadcast, chat, rooms
+from realtime.server import Realtime
 from web.auth import authenticate
 from web.pages import api_docs
 from web.routes.auth import AuthController, me
+from web.routes.files import FileController
+from web.routes.groups import GroupController, StaffController
 from web.routes.ops import health, readiness
 from web.routes.organizations import OrganizationController
 from web.routes.users import UserController
@@ -17,12 +21,24 @@ from web.routes.users import UserController
 API = Router(
     path="/api/v1",
     guards=[authenticate],
-    route_handlers=[AuthController, me, UserController, OrganizationController],
+    route_handlers=[
+        AuthController,
+        me,
+        UserController,
+        OrganizationController,
+        GroupController,
+        StaffController,
+        FileController,
+    ],
 )
 
 PUBLIC: list[ControllerRouterHandler] = [health, readiness, api_docs]
 
 
-def subscribe_all(hub: Hub) -> None:
-    """Register the event subscribers (realtime broadcast, notifications...) on the hub's bus."""
-    del hub  # subscribers arrive with the realtime and notification layers
+def build_realtime(hub: Hub) -> Realtime:
+    """The Socket.IO server with every event handler, subscribed to the domain events it broadcasts."""
+    realtime = Realtime(hub)
+    rooms.register(realtime)
+    chat.register(realtime)
+    broadcast.subscribe(realtime)
+    return realtime

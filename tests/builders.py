@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from datetime import date
 
 import httpx
 
-from domains.models import Organization, User
+from domains.groups.schemas import AssignmentCreate, BookingCreate, GroupCreate, ParticipantCreate, StaffCreate
+from domains.groups.service import GroupService
+from domains.models import Booking, Group, Organization, User
 from domains.organizations.service import OrganizationService
 from domains.users.schemas import UserCreate
 from domains.users.service import UserService
@@ -48,3 +51,38 @@ async def sign_in(http: httpx.AsyncClient, person: Person, totp: str | None = No
 
 def bearer(tokens: dict[str, str]) -> dict[str, str]:
     return {"Authorization": f"Bearer {tokens['access_token']}"}
+
+
+@dataclass
+class TourGroup:
+    """'Lisbon Spring': a coordinator, an assigned guide, a traveler with a booking, and the org's people."""
+
+    org: Organization
+    group: Group
+    booking: Booking
+    coordinator: Person
+    guide: Person
+    traveler: Person
+
+    @property
+    def room(self) -> str:
+        return f"group:{self.group.id}"
+
+
+async def a_tour_group(hub: Hub, name: str = "Lisbon Spring", org: Organization | None = None) -> TourGroup:
+    org = org or await an_organization(hub)
+    carla = await a_person(hub, org, Role.COORDINATOR, "Carla")
+    ana = await a_person(hub, org, Role.GUIDE, "Ana")
+    tom = await a_person(hub, org, Role.TRAVELER, "Tom")
+    async with hub.unit_of_work(org.id) as uow:
+        groups = GroupService(uow.session, uow.bus)
+        group = await groups.create_group(
+            org.id, GroupCreate(name=name, start_date=date(2027, 4, 10), end_date=date(2027, 4, 14), cities=["Lisbon"])
+        )
+        staff = await groups.add_staff(org.id, StaffCreate(name="Ana", role="guide", user_id=ana.user.id))
+        await groups.assign_staff(
+            group.id, AssignmentCreate(staff_id=staff.id, role="guide", start_date=group.start_date, end_date=group.end_date)
+        )
+        booking = await groups.add_booking(group.id, BookingCreate(reference=f"BK-{secrets.token_hex(3).upper()}"))
+        await groups.add_participant(group.id, ParticipantCreate(name="Tom", user_id=tom.user.id, booking_id=booking.id))
+    return TourGroup(org=org, group=group, booking=booking, coordinator=carla, guide=ana, traveler=tom)

@@ -43,6 +43,7 @@ async def running_hub(settings: Settings) -> AsyncIterator[RunningHub]:
         proxy_headers=True,
         forwarded_allow_ips="127.0.0.1",
         ws="websockets-sansio",
+        timeout_graceful_shutdown=2,
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name=f"hub-{port}", daemon=True)

@@ -7,7 +7,17 @@ from typing import Any
 from litestar import Request, Response
 from litestar.types import ExceptionHandlersMap
 
-from hub.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, TooManyAttempts, Unauthenticated
+from hub.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    Invalid,
+    NotFound,
+    TooLarge,
+    TooManyAttempts,
+    Unauthenticated,
+    UnsupportedType,
+)
 
 STATUS_BY_ERROR: dict[type[DomainError], int] = {
     NotFound: 404,
@@ -16,6 +26,8 @@ STATUS_BY_ERROR: dict[type[DomainError], int] = {
     Invalid: 422,
     Unauthenticated: 401,
     TooManyAttempts: 429,
+    TooLarge: 413,
+    UnsupportedType: 415,
 }
 
 

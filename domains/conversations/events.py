@@ -1,0 +1,37 @@
+"""Room events. Each carries the room's seq, so clients can order, deduplicate and resume."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hub.bus import Event
+
+
+class RoomEventRecorded(Event, frozen=True, kw_only=True):
+    """Base of everything appended to a room's log."""
+
+    name = "room.event"
+    room: str
+    seq: int
+    data: dict[str, Any]
+
+
+class MessagePosted(RoomEventRecorded, frozen=True, kw_only=True):
+    name = "message.posted"
+
+
+class MessageEdited(RoomEventRecorded, frozen=True, kw_only=True):
+    name = "message.edited"
+
+
+class MessageDeleted(RoomEventRecorded, frozen=True, kw_only=True):
+    name = "message.deleted"
+
+
+class FileShared(RoomEventRecorded, frozen=True, kw_only=True):
+    name = "file.shared"
+
+
+EVENT_TYPES: dict[str, type[RoomEventRecorded]] = {
+    kind.name: kind for kind in (MessagePosted, MessageEdited, MessageDeleted, FileShared)
+}

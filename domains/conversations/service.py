@@ -1,0 +1,258 @@
+"""Chat in rooms: every message and room event gets the room's next seq before anyone hears of it."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domains.conversations.events import (
+    FileShared,
+    MessageDeleted,
+    MessageEdited,
+    MessagePosted,
+    RoomEventRecorded,
+)
+from domains.models import ChatMessage, RoomEvent, RoomRead, RoomSequence, SharedFile
+from hub.bus import EventBus
+from hub.db import utcnow
+from hub.errors import Forbidden, Invalid, NotFound
+from hub.security import Principal
+
+MAX_TEXT = 4000
+MAX_CLIENT_ID = 64
+MAX_REPLAY = 200
+MAX_PAGE = 100
+
+
+@dataclass(frozen=True, slots=True)
+class Replay:
+    seq: int
+    events: list[dict[str, Any]]
+    resync: bool
+
+
+def message_view(message: ChatMessage, file: SharedFile | None = None) -> dict[str, Any]:
+    deleted = message.deleted_at is not None
+    return {
+        "id": str(message.id),
+        "room": message.room,
+        "seq": message.seq,
+        "client_id": message.client_id,
+        "author": {"id": str(message.author_id), "name": message.author_name},
+        "kind": message.kind,
+        "text": "" if deleted else message.text,
+        "file": file_view(file) if file is not None and not deleted else None,
+        "created_at": message.created_at.isoformat(),
+        "edited_at": message.edited_at.isoformat() if message.edited_at else None,
+        "deleted": deleted,
+    }
+
+
+def file_view(file: SharedFile) -> dict[str, Any]:
+    return {
+        "id": str(file.id),
+        "name": file.name,
+        "size": file.size,
+        "content_type": file.content_type,
+        "url": f"/api/v1/files/{file.id}",
+        "uploaded_by": str(file.uploaded_by),
+    }
+
+
+class ConversationService:
+    def __init__(self, session: AsyncSession, bus: EventBus) -> None:
+        self.session = session
+        self.bus = bus
+
+    async def post_message(
+        self, author: Principal, author_name: str, room: str, client_id: str, text: str
+    ) -> dict[str, Any]:
+        """Store a message once per `client_id`: a resend returns the stored message and announces nothing."""
+        if not isinstance(client_id, str) or not 0 < len(client_id) <= MAX_CLIENT_ID:
+            raise Invalid(f"client_id must be a string of 1 to {MAX_CLIENT_ID} characters")
+        if not isinstance(text, str) or not text.strip():
+            raise Invalid("text must be a non-empty string")
+        if len(text) > MAX_TEXT:
+            raise Invalid(f"text is longer than {MAX_TEXT} characters")
+        existing = await self._by_client_id(room, author.user_id, client_id)
+        if existing is not None:
+            return message_view(existing, await self._file_of(existing))
+        message = await self._store(author, author_name, room, client_id, text, kind="text")
+        return message_view(message)
+
+    async def share_file(self, author: Principal, author_name: str, room: str, file: SharedFile) -> dict[str, Any]:
+        """A shared file is a chat message of kind `file`, so it is in the room's history and replay."""
+        self.session.add(file)
+        await self.session.flush()
+        await self._store(author, author_name, room, f"file:{file.id}", file.name, kind="file", file=file)
+        return file_view(file)
+
+    async def edit_message(self, author: Principal, room: str, message_id: object, text: str) -> dict[str, Any]:
+        message = await self._own_message(author, room, message_id)
+        if not isinstance(text, str) or not text.strip() or len(text) > MAX_TEXT:
+            raise Invalid(f"text must be 1 to {MAX_TEXT} characters")
+        message.text = text
+        message.edited_at = utcnow()
+        view = message_view(message, await self._file_of(message))
+        await self._record(MessageEdited, author, room, {"message": view})
+        return view
+
+    async def delete_message(self, author: Principal, room: str, message_id: object) -> dict[str, Any]:
+        message = await self._own_message(author, room, message_id)
+        message.deleted_at = message.deleted_at or utcnow()
+        view = message_view(message)
+        await self._record(MessageDeleted, author, room, {"message": view})
+        return view
+
+    async def history(self, room: str, before_seq: int | None, limit: int) -> list[dict[str, Any]]:
+        """Messages as they stand now, newest page first, returned oldest-first."""
+        limit = max(1, min(int(limit), MAX_PAGE))
+        query = select(ChatMessage).where(ChatMessage.room == room)
+        if before_seq is not None:
+            query = query.where(ChatMessage.seq < before_seq)
+        rows = (await self.session.execute(query.order_by(ChatMessage.seq.desc()).limit(limit))).scalars().all()
+        files = await self._files_by_id([row.file_id for row in rows if row.file_id])
+        return [message_view(row, files.get(row.file_id)) for row in reversed(rows)]
+
+    async def replay(self, room: str, since: int | None) -> Replay:
+        """Everything after `since`, in order; a resync when the client is further behind than we replay."""
+        seq = await self.current_seq(room)
+        if since is None or since >= seq:
+            return Replay(seq=seq, events=[], resync=False)
+        if seq - since > MAX_REPLAY:
+            return Replay(seq=seq, events=[], resync=True)
+        rows = (
+            (
+                await self.session.execute(
+                    select(RoomEvent).where(RoomEvent.room == room, RoomEvent.seq > since).order_by(RoomEvent.seq)
+                )
+            )
+            .scalars()
+            .all()
+        )
+        return Replay(seq=seq, events=[{"type": row.type, "seq": row.seq, **row.payload} for row in rows], resync=False)
+
+    async def current_seq(self, room: str) -> int:
+        value = await self.session.scalar(select(RoomSequence.last_seq).where(RoomSequence.room == room))
+        return int(value or 0)
+
+    async def mark_read(self, reader: Principal, room: str, seq: object) -> int:
+        if not isinstance(seq, int) or isinstance(seq, bool) or seq < 0:
+            raise Invalid("seq must be a non-negative integer")
+        seq = min(seq, await self.current_seq(room))
+        position = await self.session.get(RoomRead, (room, reader.user_id))
+        if position is None:
+            self.session.add(RoomRead(org_id=reader.org_id, room=room, user_id=reader.user_id, seq=seq))
+        elif seq > position.seq:  # read positions only move forward
+            position.seq, position.updated_at = seq, utcnow()
+        return seq
+
+    async def get_file(self, file_id: uuid.UUID) -> SharedFile:
+        file = await self.session.get(SharedFile, file_id)
+        if file is None:
+            raise NotFound("file not found")
+        return file
+
+    async def _store(
+        self,
+        author: Principal,
+        author_name: str,
+        room: str,
+        client_id: str,
+        text: str,
+        kind: str,
+        file: SharedFile | None = None,
+    ) -> ChatMessage:
+        seq = await self._next_seq(author, room)
+        message = ChatMessage(
+            id=uuid.uuid4(),
+            org_id=author.org_id,
+            room=room,
+            seq=seq,
+            author_id=author.user_id,
+            author_name=author_name,
+            client_id=client_id,
+            kind=kind,
+            text=text,
+            file_id=file.id if file else None,
+        )
+        try:
+            async with self.session.begin_nested():
+                self.session.add(message)
+        except IntegrityError:
+            # The same client_id raced in from another connection; the first one stored wins.
+            existing = await self._by_client_id(room, author.user_id, client_id)
+            if existing is None:
+                raise
+            return existing
+        await self._append(
+            MessagePosted if kind == "text" else FileShared,
+            author,
+            room,
+            seq,
+            {"message": message_view(message, file)} | ({"file": file_view(file)} if file else {}),
+        )
+        return message
+
+    async def _record(self, kind: type[RoomEventRecorded], author: Principal, room: str, data: dict[str, Any]) -> None:
+        await self._append(kind, author, room, await self._next_seq(author, room), data)
+
+    async def _append(
+        self, kind: type[RoomEventRecorded], author: Principal, room: str, seq: int, data: dict[str, Any]
+    ) -> None:
+        self.session.add(
+            RoomEvent(org_id=author.org_id, room=room, seq=seq, type=kind.name, payload=data, author_id=author.user_id)
+        )
+        self.bus.publish(kind(org_id=str(author.org_id), audience=(room,), room=room, seq=seq, data=data))
+
+    async def _next_seq(self, author: Principal, room: str) -> int:
+        bumped = await self.session.execute(
+            update(RoomSequence)
+            .where(RoomSequence.room == room)
+            .values(last_seq=RoomSequence.last_seq + 1)
+            .returning(RoomSequence.last_seq)
+            .execution_options(synchronize_session=False)
+        )
+        value = bumped.scalar_one_or_none()
+        if value is not None:
+            return int(value)
+        try:
+            async with self.session.begin_nested():
+                await self.session.execute(insert(RoomSequence).values(room=room, org_id=author.org_id, last_seq=1))
+            return 1
+        except IntegrityError:
+            return await self._next_seq(author, room)
+
+    async def _by_client_id(self, room: str, author_id: uuid.UUID, client_id: str) -> ChatMessage | None:
+        return (
+            await self.session.execute(
+                select(ChatMessage).where(
+                    ChatMessage.room == room, ChatMessage.author_id == author_id, ChatMessage.client_id == client_id
+                )
+            )
+        ).scalar_one_or_none()
+
+    async def _own_message(self, author: Principal, room: str, message_id: object) -> ChatMessage:
+        try:
+            message = await self.session.get(ChatMessage, uuid.UUID(str(message_id)))
+        except ValueError:
+            raise Invalid("message_id must be a message's id") from None
+        if message is None or message.room != room or message.org_id != author.org_id:
+            raise NotFound("message not found")
+        if message.author_id != author.user_id:
+            raise Forbidden("only the author may change a message")
+        return message
+
+    async def _file_of(self, message: ChatMessage) -> SharedFile | None:
+        return await self.session.get(SharedFile, message.file_id) if message.file_id else None
+
+    async def _files_by_id(self, ids: list[uuid.UUID]) -> dict[uuid.UUID | None, SharedFile]:
+        if not ids:
+            return {}
+        rows = (await self.session.execute(select(SharedFile).where(SharedFile.id.in_(ids)))).scalars().all()
+        return {row.id: row for row in rows}

@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from hub.db import Base, OrgScoped, utcnow
+
+
+class Booking(OrgScoped, Base):
+    """A booking within a group: the travelers who booked together (a family, a couple)."""
+
+    __tablename__ = "bookings"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    group_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), index=True)
+    reference: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16), default="confirmed")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Participant(OrgScoped, Base):
+    """A traveler in a group; `user_id` links the traveler's own sign-in."""
+
+    __tablename__ = "participants"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    group_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), index=True)
+    booking_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("bookings.id", ondelete="SET NULL"), index=True)
+    user_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(320), default=None)
+    phone: Mapped[str | None] = mapped_column(String(32), default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

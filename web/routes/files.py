@@ -1,0 +1,75 @@
+"""File sharing over HTTP: upload into a room, download as a member of that room."""
+
+from __future__ import annotations
+
+import uuid
+
+from litestar import Controller, Request, get, post
+from litestar.params import FromPath
+from litestar.response import File
+
+from domains.conversations.access import RoomAccess
+from domains.conversations.service import ConversationService
+from domains.models import SharedFile
+from hub.errors import Forbidden, TooLarge
+from hub.storage import LocalStorage
+from web.deps import HubDep, IdentityDep
+from web.guards import enrolled
+from web.uploads import FilePart, boundary_of, file_chunks, sanitize_filename, sniff_content_type
+
+INLINE_TYPES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp", "application/pdf"})
+
+
+class FileController(Controller):
+    tags = ["files"]
+    guards = [enrolled]
+
+    @post("/rooms/{room:str}/files", request_max_body_size=None)
+    async def upload(
+        self,
+        room: FromPath[str],
+        request: Request,
+        identity: IdentityDep,
+        hub: HubDep,  # type: ignore[type-arg]
+    ) -> dict[str, object]:
+        """Share a file in a room (multipart/form-data, one file field). 413 above the size limit."""
+        principal = identity.principal
+        async with hub.unit_of_work(principal.org_id) as uow:
+            room = str(await RoomAccess(uow.session).check_join(principal, room))
+        limit = hub.settings.upload_max_bytes
+        declared = request.headers.get("content-length")
+        if declared and declared.isdigit() and int(declared) > limit + 64 * 1024:
+            raise TooLarge(f"the file is larger than the limit of {limit // (1024 * 1024)} MB")
+        part = FilePart()
+        storage = LocalStorage(hub.settings.files_dir)
+        blob = await storage.save(
+            file_chunks(request.stream(), boundary_of(request.headers.get("content-type", "")), part), limit
+        )
+        name = sanitize_filename(part.filename)
+        content_type = sniff_content_type(blob.head, name)
+        file = SharedFile(
+            id=uuid.uuid4(), org_id=principal.org_id, room=room, sha256=blob.sha256, name=name, size=blob.size,
+            content_type=content_type, uploaded_by=principal.user_id,
+        )  # fmt: skip
+        async with hub.unit_of_work(principal.org_id) as uow:
+            shared = await ConversationService(uow.session, uow.bus).share_file(
+                principal, identity.user.name, room, file
+            )
+        return {"file": shared}
+
+    @get("/files/{file_id:uuid}")
+    async def download(self, file_id: FromPath[uuid.UUID], identity: IdentityDep, hub: HubDep) -> File:
+        """The file's bytes, for members of the room it was shared in."""
+        async with hub.unit_of_work(identity.principal.org_id) as uow:
+            file = await ConversationService(uow.session, uow.bus).get_file(file_id)
+            try:
+                await RoomAccess(uow.session).check_join(identity.principal, file.room)
+            except Forbidden:
+                raise Forbidden("only members of the room can open its files") from None
+        disposition = "inline" if file.content_type in INLINE_TYPES else "attachment"
+        return File(
+            path=LocalStorage(hub.settings.files_dir).path(file.sha256),
+            media_type=file.content_type,
+            content_disposition_type=disposition,
+            filename=file.name,
+        )
