@@ -21,7 +21,7 @@ async def on_send(rt: Realtime, connection: Connection, data: dict[str, Any]) ->
             connection.name,
             room,
             data.get("client_id"),
-            data.get("text"),  # type: ignore[arg-type]
+            data.get("text"),
         )
     return {"message": message}
 
@@ -42,7 +42,7 @@ async def on_edit(rt: Realtime, connection: Connection, data: dict[str, Any]) ->
             connection.principal,
             room,
             data.get("message_id"),
-            data.get("text"),  # type: ignore[arg-type]
+            data.get("text"),
         )
     return {"message": message}
 

@@ -147,6 +147,8 @@ class Realtime:
             name=identity.user.name,
             bucket=TokenBucket(settings.socket_event_burst, settings.socket_events_per_second),
         )
+        # Personal events (`user:<id>`) reach every connection of the user without an explicit join.
+        await self.sio.enter_room(sid, f"user:{identity.principal.user_id}")
         metrics.CONNECTIONS.inc()
 
     async def on_disconnect(self, sid: str, reason: Any = None) -> None:
@@ -165,7 +167,11 @@ class Realtime:
                 await self.sio.disconnect(sid)
 
     async def start(self) -> None:
-        await self.presence.heartbeat()
+        # Redis may be down at start; the hub still serves (and /readiness says why) while the loop retries.
+        try:
+            await self.presence.heartbeat()
+        except Exception:
+            log.warning("presence store unreachable at start; retrying in the background", exc_info=True)
         self._background = asyncio.create_task(self._keep_presence(), name="presence-heartbeat")
 
     async def stop(self) -> None:

@@ -81,8 +81,11 @@ async def a_tour_group(hub: Hub, name: str = "Lisbon Spring", org: Organization 
         )
         staff = await groups.add_staff(org.id, StaffCreate(name="Ana", role="guide", user_id=ana.user.id))
         await groups.assign_staff(
-            group.id, AssignmentCreate(staff_id=staff.id, role="guide", start_date=group.start_date, end_date=group.end_date)
+            group.id,
+            AssignmentCreate(staff_id=staff.id, role="guide", start_date=group.start_date, end_date=group.end_date),
         )
         booking = await groups.add_booking(group.id, BookingCreate(reference=f"BK-{secrets.token_hex(3).upper()}"))
-        await groups.add_participant(group.id, ParticipantCreate(name="Tom", user_id=tom.user.id, booking_id=booking.id))
+        await groups.add_participant(
+            group.id, ParticipantCreate(name="Tom", user_id=tom.user.id, booking_id=booking.id)
+        )
     return TourGroup(org=org, group=group, booking=booking, coordinator=carla, guide=ana, traveler=tom)

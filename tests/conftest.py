@@ -62,7 +62,9 @@ async def server(backend: Backend, tmp_path_factory: pytest.TempPathFactory) -> 
     """The real app under uvicorn on a free port, shared by the story tests of one backend."""
     # Story tests send bursts faster than people type; the rate limit has its own test.
     settings = backend.settings(
-        tmp_path_factory.mktemp("server-data"), socket_event_burst=10_000, socket_events_per_second=10_000,
+        tmp_path_factory.mktemp("server-data"),
+        socket_event_burst=10_000,
+        socket_events_per_second=10_000,
         # Short pings let long-polling clients close quickly.
         socket_ping_interval_seconds=1,
         socket_ping_timeout_seconds=2,

@@ -70,7 +70,7 @@ class ConversationService:
         self.bus = bus
 
     async def post_message(
-        self, author: Principal, author_name: str, room: str, client_id: str, text: str
+        self, author: Principal, author_name: str, room: str, client_id: object, text: object
     ) -> dict[str, Any]:
         """Store a message once per `client_id`: a resend returns the stored message and announces nothing."""
         if not isinstance(client_id, str) or not 0 < len(client_id) <= MAX_CLIENT_ID:
@@ -92,7 +92,7 @@ class ConversationService:
         await self._store(author, author_name, room, f"file:{file.id}", file.name, kind="file", file=file)
         return file_view(file)
 
-    async def edit_message(self, author: Principal, room: str, message_id: object, text: str) -> dict[str, Any]:
+    async def edit_message(self, author: Principal, room: str, message_id: object, text: object) -> dict[str, Any]:
         message = await self._own_message(author, room, message_id)
         if not isinstance(text, str) or not text.strip() or len(text) > MAX_TEXT:
             raise Invalid(f"text must be 1 to {MAX_TEXT} characters")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,6 +18,7 @@ from hub.db import ORG_SCOPE
 from hub.errors import Conflict, Invalid, NotFound
 
 BOARD = "board:dispatch"
+Row = TypeVar("Row", Group, StaffMember, Booking, Participant)
 
 
 def group_room(group_id: uuid.UUID | str) -> str:
@@ -28,15 +30,14 @@ class GroupService:
         self.session = session
         self.bus = bus
 
-    async def _get(self, model: type[Group | StaffMember | Booking | Participant], row_id: uuid.UUID, what: str):  # type: ignore[no-untyped-def]
+    async def _get(self, model: type[Row], row_id: uuid.UUID, what: str) -> Row:
         row = await self.session.get(model, row_id)
         if row is None or row.org_id != self.session.info.get(ORG_SCOPE, row.org_id):
             raise NotFound(f"{what} not found")
         return row
 
     async def get_group(self, group_id: uuid.UUID) -> Group:
-        group: Group = await self._get(Group, group_id, "group")
-        return group
+        return await self._get(Group, group_id, "group")
 
     async def list_groups(self) -> Sequence[Group]:
         return (await self.session.execute(select(Group).order_by(Group.start_date, Group.number))).scalars().all()

@@ -24,11 +24,10 @@ async def test_events_are_dispatched_after_commit(hub: Hub) -> None:
 
 
 async def test_a_rolled_back_change_publishes_nothing(hub: Hub) -> None:
-    with capture_events(hub.subscribers) as events:
-        with pytest.raises(RuntimeError):
-            async with hub.unit_of_work() as uow:
-                await OrganizationService(uow.session, uow.bus).create_organization("faro-boats-1", "Faro Boats")
-                raise RuntimeError("the boundary failed after the change")
+    with capture_events(hub.subscribers) as events, pytest.raises(RuntimeError):
+        async with hub.unit_of_work() as uow:
+            await OrganizationService(uow.session, uow.bus).create_organization("faro-boats-1", "Faro Boats")
+            raise RuntimeError("the boundary failed after the change")
 
     assert events == []
     async with hub.unit_of_work() as uow:

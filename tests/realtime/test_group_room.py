@@ -155,7 +155,9 @@ async def test_a_client_too_far_behind_is_told_to_resync_and_pages_history(hub: 
 
     pages, before = [], None
     while True:
-        page = await ana.call("chat:history", {"room": lisbon.room, "limit": 100} | ({"before_seq": before} if before else {}))
+        page = await ana.call(
+            "chat:history", {"room": lisbon.room, "limit": 100} | ({"before_seq": before} if before else {})
+        )
         pages.append(page["messages"])
         if not page["has_more"]:
             break

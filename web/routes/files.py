@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any, Literal
 
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath
@@ -28,9 +29,9 @@ class FileController(Controller):
     async def upload(
         self,
         room: FromPath[str],
-        request: Request,
+        request: Request[Any, Any, Any],
         identity: IdentityDep,
-        hub: HubDep,  # type: ignore[type-arg]
+        hub: HubDep,
     ) -> dict[str, object]:
         """Share a file in a room (multipart/form-data, one file field). 413 above the size limit."""
         principal = identity.principal
@@ -66,7 +67,7 @@ class FileController(Controller):
                 await RoomAccess(uow.session).check_join(identity.principal, file.room)
             except Forbidden:
                 raise Forbidden("only members of the room can open its files") from None
-        disposition = "inline" if file.content_type in INLINE_TYPES else "attachment"
+        disposition: Literal["inline", "attachment"] = "inline" if file.content_type in INLINE_TYPES else "attachment"
         return File(
             path=LocalStorage(hub.settings.files_dir).path(file.sha256),
             media_type=file.content_type,
