@@ -19,7 +19,8 @@ def alembic_config(database_url: str) -> Config:
 
 
 def upgrade_head(database_url: str) -> None:
-    command.upgrade(alembic_config(database_url), "head")
+    # "heads": branches made in parallel apply too; `alembic merge` joins them when convenient.
+    command.upgrade(alembic_config(database_url), "heads")
 
 
 async def upgrade_head_async(database_url: str) -> None:

@@ -6,7 +6,7 @@ from domains.models.groups import Group
 from domains.models.organizations import Organization
 from domains.models.participants import Booking, Participant
 from domains.models.sequences import NumberSequence
-from domains.models.staff import Assignment, StaffMember
+from domains.models.staff import Assignment, StaffMember, StaffUnavailability
 from domains.models.users import User
 
 __all__ = [
@@ -24,5 +24,6 @@ __all__ = [
     "RoomSequence",
     "SharedFile",
     "StaffMember",
+    "StaffUnavailability",
     "User",
 ]

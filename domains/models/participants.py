@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hub.db import Base, OrgScoped, utcnow
@@ -32,5 +32,11 @@ class Participant(OrgScoped, Base):
     user_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     email: Mapped[str | None] = mapped_column(String(320), default=None)
-    phone: Mapped[str | None] = mapped_column(String(32), default=None)
+    phone: Mapped[str | None] = mapped_column(String(32), default=None)  # E.164
+    nationality: Mapped[str | None] = mapped_column(String(2), default=None)  # ISO 3166 alpha-2
+    date_of_birth: Mapped[date | None] = mapped_column(default=None)
+    passport_number: Mapped[str | None] = mapped_column(String(32), default=None)
+    dietary: Mapped[list[str]] = mapped_column(JSON, default=list)
+    special_needs: Mapped[str] = mapped_column(String(1000), default="")
+    roommate_preference: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

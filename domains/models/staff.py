@@ -22,7 +22,24 @@ class StaffMember(OrgScoped, Base):
     email: Mapped[str | None] = mapped_column(String(320), default=None)
     phone: Mapped[str | None] = mapped_column(String(32), default=None)
     home_city: Mapped[str | None] = mapped_column(String(100), default=None)
+    specializations: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # [{"name": "Licensed guide Lisbon", "expires_on": "2027-06-30"}]
+    certifications: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
+    rating: Mapped[float] = mapped_column(default=0.0)
+    preferred_contact: Mapped[str] = mapped_column(String(16), default="sms")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class StaffUnavailability(OrgScoped, Base):
+    """A period the person cannot work (leave, another employer, sickness)."""
+
+    __tablename__ = "staff_unavailability"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    staff_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("staff_members.id", ondelete="CASCADE"), index=True)
+    start_date: Mapped[date]
+    end_date: Mapped[date]
+    reason: Mapped[str] = mapped_column(String(200), default="")
 
 
 class Assignment(OrgScoped, Base):
