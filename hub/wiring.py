@@ -12,9 +12,10 @@ from web.auth import authenticate
 from web.pages import api_docs
 from web.routes.auth import AuthController, me
 from web.routes.files import FileController
-from web.routes.groups import GroupController, StaffController
+from web.routes.groups import GroupController, get_participant
 from web.routes.ops import health, readiness
 from web.routes.organizations import OrganizationController
+from web.routes.staff import AssignmentController, StaffController
 from web.routes.users import UserController
 
 # Everything under /api/v1 needs a signed-in caller, except handlers marked `exclude_from_auth`.
@@ -27,7 +28,9 @@ API = Router(
         UserController,
         OrganizationController,
         GroupController,
+        get_participant,
         StaffController,
+        AssignmentController,
         FileController,
     ],
 )

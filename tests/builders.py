@@ -8,10 +8,14 @@ from datetime import date
 
 import httpx
 
-from domains.groups.schemas import AssignmentCreate, BookingCreate, GroupCreate, ParticipantCreate, StaffCreate
+from domains.assignments.schemas import AssignmentCreate
+from domains.assignments.service import AssignmentService
+from domains.groups.schemas import BookingCreate, GroupCreate, ParticipantCreate
 from domains.groups.service import GroupService
 from domains.models import Booking, Group, Organization, User
 from domains.organizations.service import OrganizationService
+from domains.staff.schemas import StaffCreate
+from domains.staff.service import StaffService
 from domains.users.schemas import UserCreate
 from domains.users.service import UserService
 from hub.core import Hub
@@ -79,8 +83,10 @@ async def a_tour_group(hub: Hub, name: str = "Lisbon Spring", org: Organization 
         group = await groups.create_group(
             org.id, GroupCreate(name=name, start_date=date(2027, 4, 10), end_date=date(2027, 4, 14), cities=["Lisbon"])
         )
-        staff = await groups.add_staff(org.id, StaffCreate(name="Ana", role="guide", user_id=ana.user.id))
-        await groups.assign_staff(
+        staff = await StaffService(uow.session, uow.bus).add_staff(
+            org.id, StaffCreate(name="Ana", role="guide", user_id=ana.user.id)
+        )
+        await AssignmentService(uow.session, uow.bus).assign(
             group.id,
             AssignmentCreate(staff_id=staff.id, role="guide", start_date=group.start_date, end_date=group.end_date),
         )

@@ -9,12 +9,11 @@ class GroupCreated(Event, frozen=True, kw_only=True):
     number: str
 
 
-class StaffAssigned(Event, frozen=True, kw_only=True):
-    name = "assignment.created"
+class GroupStatusChanged(Event, frozen=True, kw_only=True):
+    name = "group.status_changed"
     group_id: str
-    assignment_id: str
-    staff_id: str
-    role: str
+    from_status: str
+    to_status: str
 
 
 class ParticipantAdded(Event, frozen=True, kw_only=True):

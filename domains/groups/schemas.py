@@ -2,12 +2,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated
 
 import msgspec
 
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
-StaffRole = Literal["guide", "driver", "coordinator"]
+Text = Annotated[str, msgspec.Meta(max_length=1000)]
 
 
 class GroupCreate(msgspec.Struct, forbid_unknown_fields=True):
@@ -18,6 +18,10 @@ class GroupCreate(msgspec.Struct, forbid_unknown_fields=True):
     cities: list[str] = []
     languages: list[str] = []
     notes: Annotated[str, msgspec.Meta(max_length=4000)] = ""
+
+
+class GroupTransition(msgspec.Struct, forbid_unknown_fields=True):
+    to: str
 
 
 class GroupOut(msgspec.Struct):
@@ -33,47 +37,16 @@ class GroupOut(msgspec.Struct):
     notes: str
 
 
-class StaffCreate(msgspec.Struct, forbid_unknown_fields=True):
-    name: Name
-    role: StaffRole
-    languages: list[str] = []
-    email: str | None = None
-    phone: str | None = None
-    home_city: str | None = None
-    user_id: uuid.UUID | None = None
-
-
-class StaffOut(msgspec.Struct):
-    id: str
-    name: str
-    role: str
-    languages: list[str]
-    user_id: str | None
-
-
-class AssignmentCreate(msgspec.Struct, forbid_unknown_fields=True):
-    staff_id: uuid.UUID
-    role: StaffRole
-    start_date: date
-    end_date: date
-    primary: bool = True
-
-
-class AssignmentOut(msgspec.Struct):
-    id: str
-    group_id: str
-    staff_id: str
-    role: str
-    start_date: date
-    end_date: date
-    primary: bool
-    status: str
-
-
 class ParticipantCreate(msgspec.Struct, forbid_unknown_fields=True):
     name: Name
-    email: str | None = None
-    phone: str | None = None
+    email: Annotated[str, msgspec.Meta(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=320)] | None = None
+    phone: Annotated[str, msgspec.Meta(max_length=40)] | None = None
+    nationality: Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z]{2}$")] | None = None
+    date_of_birth: date | None = None
+    passport_number: Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9]{5,20}$")] | None = None
+    dietary: list[Annotated[str, msgspec.Meta(max_length=40)]] = []
+    special_needs: Text = ""
+    roommate_preference: Annotated[str, msgspec.Meta(max_length=200)] = ""
     user_id: uuid.UUID | None = None
     booking_id: uuid.UUID | None = None
 
@@ -82,6 +55,14 @@ class ParticipantOut(msgspec.Struct):
     id: str
     group_id: str
     name: str
+    email: str | None
+    phone: str | None
+    nationality: str | None
+    date_of_birth: date | None
+    passport_number: str | None  # masked except in the single-participant view for office staff
+    dietary: list[str]
+    special_needs: str
+    roommate_preference: str
     booking_id: str | None
     user_id: str | None
 

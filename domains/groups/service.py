@@ -1,28 +1,34 @@
-"""Groups and the people in them: staff assignments, bookings, participants (the core rooms rely on)."""
+"""Groups and the travelers in them: create, move through the lifecycle, bookings, participants."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from typing import TypeVar
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domains.groups.events import GroupCreated, ParticipantAdded, StaffAssigned
-from domains.groups.schemas import AssignmentCreate, BookingCreate, GroupCreate, ParticipantCreate, StaffCreate
-from domains.models import Assignment, Booking, Group, Participant, StaffMember, User
+from domains.groups.events import GroupCreated, GroupStatusChanged, ParticipantAdded
+from domains.groups.lifecycle import STATUSES, check_transition
+from domains.groups.people import e164
+from domains.groups.schemas import BookingCreate, GroupCreate, ParticipantCreate
+from domains.lookup import get_scoped
+from domains.models import Booking, Group, Participant, User
 from domains.numbering import next_number
 from hub.bus import EventBus
-from hub.db import ORG_SCOPE
-from hub.errors import Conflict, Invalid, NotFound
+from hub.errors import Invalid, NotFound
 
 BOARD = "board:dispatch"
-Row = TypeVar("Row", Group, StaffMember, Booking, Participant)
 
 
 def group_room(group_id: uuid.UUID | str) -> str:
     return f"group:{group_id}"
+
+
+def group_audience(group_id: uuid.UUID | str) -> tuple[str, ...]:
+    """Changes to a group are news for its room and for the dispatch board."""
+    return (group_room(group_id), BOARD)
 
 
 class GroupService:
@@ -30,17 +36,16 @@ class GroupService:
         self.session = session
         self.bus = bus
 
-    async def _get(self, model: type[Row], row_id: uuid.UUID, what: str) -> Row:
-        row = await self.session.get(model, row_id)
-        if row is None or row.org_id != self.session.info.get(ORG_SCOPE, row.org_id):
-            raise NotFound(f"{what} not found")
-        return row
+    async def get_group(self, group_id: uuid.UUID, *, lock: bool = False) -> Group:
+        return await get_scoped(self.session, Group, group_id, "group", lock=lock)
 
-    async def get_group(self, group_id: uuid.UUID) -> Group:
-        return await self._get(Group, group_id, "group")
-
-    async def list_groups(self) -> Sequence[Group]:
-        return (await self.session.execute(select(Group).order_by(Group.start_date, Group.number))).scalars().all()
+    async def list_groups(self, starting_from: date | None = None, until: date | None = None) -> Sequence[Group]:
+        query = select(Group).order_by(Group.start_date, Group.number)
+        if starting_from is not None:
+            query = query.where(Group.end_date >= starting_from)
+        if until is not None:
+            query = query.where(Group.start_date <= until)
+        return (await self.session.execute(query)).scalars().all()
 
     async def create_group(self, org_id: uuid.UUID, data: GroupCreate) -> Group:
         if data.end_date < data.start_date:
@@ -61,77 +66,28 @@ class GroupService:
         self.session.add(group)
         await self.session.flush()
         self.bus.publish(
-            GroupCreated(org_id=str(org_id), audience=(BOARD,), group_id=str(group.id), number=group.number)
+            GroupCreated(
+                org_id=str(org_id), audience=group_audience(group.id), group_id=str(group.id), number=group.number
+            )
         )
         return group
 
-    async def add_staff(self, org_id: uuid.UUID, data: StaffCreate) -> StaffMember:
-        if data.user_id is not None:
-            user = await self.session.get(User, data.user_id)
-            if user is None or user.org_id != org_id:
-                raise NotFound("user not found")
-        staff = StaffMember(
-            id=uuid.uuid4(),
-            org_id=org_id,
-            user_id=data.user_id,
-            name=data.name.strip(),
-            role=data.role,
-            languages=data.languages,
-            email=data.email,
-            phone=data.phone,
-            home_city=data.home_city,
-        )
-        self.session.add(staff)
-        await self.session.flush()
-        return staff
-
-    async def assign_staff(self, group_id: uuid.UUID, data: AssignmentCreate) -> Assignment:
-        group = await self.get_group(group_id)
-        staff: StaffMember = await self._get(StaffMember, data.staff_id, "staff member")
-        if data.end_date < data.start_date:
-            raise Invalid("end_date must not be before start_date")
-        if data.primary:
-            clash = (
-                await self.session.execute(
-                    select(Assignment, Group.number)
-                    .join(Group, Group.id == Assignment.group_id)
-                    .where(
-                        Assignment.staff_id == staff.id,
-                        Assignment.is_primary.is_(True),
-                        Assignment.status != "declined",
-                        Assignment.start_date <= data.end_date,
-                        Assignment.end_date >= data.start_date,
-                    )
-                )
-            ).first()
-            if clash is not None:
-                other, number = clash
-                raise Conflict(
-                    f"{staff.name} is already assigned to {number} from {other.start_date} to {other.end_date}"
-                )
-        assignment = Assignment(
-            id=uuid.uuid4(),
-            org_id=group.org_id,
-            group_id=group.id,
-            staff_id=staff.id,
-            role=data.role,
-            start_date=data.start_date,
-            end_date=data.end_date,
-            is_primary=data.primary,
-        )
-        self.session.add(assignment)
-        await self.session.flush()
+    async def change_status(self, group_id: uuid.UUID, target: str) -> Group:
+        if target not in STATUSES:
+            raise Invalid(f"status must be one of: {', '.join(STATUSES)}")
+        group = await self.get_group(group_id, lock=True)
+        check_transition(group.status, target)
+        previous, group.status = group.status, target
         self.bus.publish(
-            StaffAssigned(
+            GroupStatusChanged(
                 org_id=str(group.org_id),
-                audience=(BOARD, group_room(group.id)),
+                audience=group_audience(group.id),
                 group_id=str(group.id),
-                assignment_id=str(assignment.id),
-                staff_id=str(staff.id),
-                role=data.role,
+                from_status=previous,
+                to_status=target,
             )
         )
-        return assignment
+        return group
 
     async def add_booking(self, group_id: uuid.UUID, data: BookingCreate) -> Booking:
         group = await self.get_group(group_id)
@@ -140,10 +96,18 @@ class GroupService:
         await self.session.flush()
         return booking
 
+    async def list_participants(self, group_id: uuid.UUID) -> Sequence[Participant]:
+        await self.get_group(group_id)
+        query = select(Participant).where(Participant.group_id == group_id).order_by(Participant.name)
+        return (await self.session.execute(query)).scalars().all()
+
+    async def get_participant(self, participant_id: uuid.UUID) -> Participant:
+        return await get_scoped(self.session, Participant, participant_id, "participant")
+
     async def add_participant(self, group_id: uuid.UUID, data: ParticipantCreate) -> Participant:
         group = await self.get_group(group_id)
         if data.booking_id is not None:
-            booking: Booking = await self._get(Booking, data.booking_id, "booking")
+            booking = await get_scoped(self.session, Booking, data.booking_id, "booking")
             if booking.group_id != group.id:
                 raise Invalid("the booking belongs to another group")
         if data.user_id is not None:
@@ -157,15 +121,21 @@ class GroupService:
             booking_id=data.booking_id,
             user_id=data.user_id,
             name=data.name.strip(),
-            email=data.email,
-            phone=data.phone,
+            email=data.email.strip().lower() if data.email else None,
+            phone=e164(data.phone),
+            nationality=data.nationality.upper() if data.nationality else None,
+            date_of_birth=data.date_of_birth,
+            passport_number=data.passport_number.upper() if data.passport_number else None,
+            dietary=sorted({item.strip().lower() for item in data.dietary if item.strip()}),
+            special_needs=data.special_needs.strip(),
+            roommate_preference=data.roommate_preference.strip(),
         )
         self.session.add(participant)
         await self.session.flush()
         self.bus.publish(
             ParticipantAdded(
                 org_id=str(group.org_id),
-                audience=(group_room(group.id),),
+                audience=group_audience(group.id),
                 group_id=str(group.id),
                 participant_id=str(participant.id),
             )

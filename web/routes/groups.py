@@ -1,78 +1,35 @@
-"""`/api/v1/groups`, `/api/v1/staff`: the group core (create, read, staff, bookings, participants)."""
+"""`/api/v1/groups`: groups, their lifecycle, bookings, participants, assignments and staff suggestions."""
 
 from __future__ import annotations
 
 import uuid
+from datetime import date
+from typing import Literal
 
 from litestar import Controller, get, post
-from litestar.params import FromPath, JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody
 
+from domains.assignments.schemas import AssignmentCreate, AssignmentOut
+from domains.assignments.service import AssignmentService
 from domains.groups.schemas import (
-    AssignmentCreate,
-    AssignmentOut,
     BookingCreate,
     BookingOut,
     GroupCreate,
     GroupOut,
+    GroupTransition,
     ParticipantCreate,
     ParticipantOut,
-    StaffCreate,
-    StaffOut,
 )
 from domains.groups.service import GroupService
-from domains.models import Assignment, Booking, Group, Participant, StaffMember
+from domains.staff.schemas import Suggestion
+from domains.staff.suggestions import rank_staff
 from hub.security import Role
 from web.deps import HubDep, IdentityDep
 from web.guards import roles
+from web.routes.presenters import assignment_out, booking_out, group_out, participant_out, staff_out
 
 OFFICE = roles(Role.ADMIN, Role.DISPATCHER, Role.COORDINATOR)
-
-
-def group_out(group: Group) -> GroupOut:
-    return GroupOut(
-        id=str(group.id),
-        number=group.number,
-        name=group.name,
-        status=group.status,
-        start_date=group.start_date,
-        end_date=group.end_date,
-        timezone=group.timezone,
-        cities=group.cities,
-        languages=group.languages,
-        notes=group.notes,
-    )
-
-
-def staff_out(staff: StaffMember) -> StaffOut:
-    user_id = str(staff.user_id) if staff.user_id else None
-    return StaffOut(id=str(staff.id), name=staff.name, role=staff.role, languages=staff.languages, user_id=user_id)
-
-
-def assignment_out(row: Assignment) -> AssignmentOut:
-    return AssignmentOut(
-        id=str(row.id),
-        group_id=str(row.group_id),
-        staff_id=str(row.staff_id),
-        role=row.role,
-        start_date=row.start_date,
-        end_date=row.end_date,
-        primary=row.is_primary,
-        status=row.status,
-    )
-
-
-def participant_out(row: Participant) -> ParticipantOut:
-    return ParticipantOut(
-        id=str(row.id),
-        group_id=str(row.group_id),
-        name=row.name,
-        booking_id=str(row.booking_id) if row.booking_id else None,
-        user_id=str(row.user_id) if row.user_id else None,
-    )
-
-
-def booking_out(row: Booking) -> BookingOut:
-    return BookingOut(id=str(row.id), group_id=str(row.group_id), reference=row.reference, status=row.status)
+GroupId = FromPath[uuid.UUID]
 
 
 class GroupController(Controller):
@@ -82,47 +39,89 @@ class GroupController(Controller):
 
     @post("/")
     async def create_group(self, data: JSONBody[GroupCreate], identity: IdentityDep, hub: HubDep) -> GroupOut:
+        """Create a group; it gets the organization's next number for its start year (G-2027-0001)."""
         async with hub.unit_of_work(identity.principal.org_id) as uow:
             return group_out(await GroupService(uow.session, uow.bus).create_group(identity.principal.org_id, data))
 
     @get("/")
-    async def list_groups(self, identity: IdentityDep, hub: HubDep) -> list[GroupOut]:
+    async def list_groups(
+        self,
+        identity: IdentityDep,
+        hub: HubDep,
+        date_from: FromQuery[date | None] = None,
+        to: FromQuery[date | None] = None,
+    ) -> list[GroupOut]:
         async with hub.unit_of_work(identity.principal.org_id) as uow:
-            return [group_out(group) for group in await GroupService(uow.session, uow.bus).list_groups()]
+            return [group_out(g) for g in await GroupService(uow.session, uow.bus).list_groups(date_from, to)]
 
     @get("/{group_id:uuid}")
-    async def get_group(self, group_id: FromPath[uuid.UUID], identity: IdentityDep, hub: HubDep) -> GroupOut:
+    async def get_group(self, group_id: GroupId, identity: IdentityDep, hub: HubDep) -> GroupOut:
         async with hub.unit_of_work(identity.principal.org_id) as uow:
             return group_out(await GroupService(uow.session, uow.bus).get_group(group_id))
 
-    @post("/{group_id:uuid}/assignments")
-    async def assign(
-        self, group_id: FromPath[uuid.UUID], data: JSONBody[AssignmentCreate], identity: IdentityDep, hub: HubDep
-    ) -> AssignmentOut:
+    @post("/{group_id:uuid}/transition", status_code=200)
+    async def transition(
+        self, group_id: GroupId, data: JSONBody[GroupTransition], identity: IdentityDep, hub: HubDep
+    ) -> GroupOut:
+        """Move the group to another status; 409 names both states when the move is not allowed."""
         async with hub.unit_of_work(identity.principal.org_id) as uow:
-            return assignment_out(await GroupService(uow.session, uow.bus).assign_staff(group_id, data))
+            return group_out(await GroupService(uow.session, uow.bus).change_status(group_id, data.to))
 
     @post("/{group_id:uuid}/bookings")
     async def add_booking(
-        self, group_id: FromPath[uuid.UUID], data: JSONBody[BookingCreate], identity: IdentityDep, hub: HubDep
+        self, group_id: GroupId, data: JSONBody[BookingCreate], identity: IdentityDep, hub: HubDep
     ) -> BookingOut:
         async with hub.unit_of_work(identity.principal.org_id) as uow:
             return booking_out(await GroupService(uow.session, uow.bus).add_booking(group_id, data))
 
     @post("/{group_id:uuid}/participants")
     async def add_participant(
-        self, group_id: FromPath[uuid.UUID], data: JSONBody[ParticipantCreate], identity: IdentityDep, hub: HubDep
+        self, group_id: GroupId, data: JSONBody[ParticipantCreate], identity: IdentityDep, hub: HubDep
     ) -> ParticipantOut:
         async with hub.unit_of_work(identity.principal.org_id) as uow:
             return participant_out(await GroupService(uow.session, uow.bus).add_participant(group_id, data))
 
-
-class StaffController(Controller):
-    path = "/staff"
-    tags = ["staff"]
-    guards = [OFFICE]
-
-    @post("/")
-    async def add_staff(self, data: JSONBody[StaffCreate], identity: IdentityDep, hub: HubDep) -> StaffOut:
+    @get("/{group_id:uuid}/participants")
+    async def list_participants(self, group_id: GroupId, identity: IdentityDep, hub: HubDep) -> list[ParticipantOut]:
+        """Participants with passport numbers masked."""
         async with hub.unit_of_work(identity.principal.org_id) as uow:
-            return staff_out(await GroupService(uow.session, uow.bus).add_staff(identity.principal.org_id, data))
+            return [participant_out(p) for p in await GroupService(uow.session, uow.bus).list_participants(group_id)]
+
+    @post("/{group_id:uuid}/assignments")
+    async def assign(
+        self, group_id: GroupId, data: JSONBody[AssignmentCreate], identity: IdentityDep, hub: HubDep
+    ) -> AssignmentOut:
+        """Propose a person for the group; 409 names the clash when they are booked or away."""
+        async with hub.unit_of_work(identity.principal.org_id) as uow:
+            return assignment_out(*await AssignmentService(uow.session, uow.bus).assign(group_id, data))
+
+    @get("/{group_id:uuid}/assignments")
+    async def list_assignments(self, group_id: GroupId, identity: IdentityDep, hub: HubDep) -> list[AssignmentOut]:
+        async with hub.unit_of_work(identity.principal.org_id) as uow:
+            await GroupService(uow.session, uow.bus).get_group(group_id)
+            return [
+                assignment_out(*pair) for pair in await AssignmentService(uow.session, uow.bus).list_for_group(group_id)
+            ]
+
+    @get("/{group_id:uuid}/staff-suggestions")
+    async def staff_suggestions(
+        self,
+        group_id: GroupId,
+        identity: IdentityDep,
+        hub: HubDep,
+        role: FromQuery[Literal["guide", "driver", "coordinator"]] = "guide",
+    ) -> list[Suggestion]:
+        """Available people ranked by language, specialization, certification, rating and recent workload."""
+        async with hub.unit_of_work(identity.principal.org_id) as uow:
+            group = await GroupService(uow.session, uow.bus).get_group(group_id)
+            ranked = await rank_staff(uow.session, group, role)
+            return [Suggestion(staff=staff_out(r.staff), score=r.score, reasons=r.reasons) for r in ranked]
+
+
+@get("/participants/{participant_id:uuid}", guards=[OFFICE], tags=["groups"])
+async def get_participant(participant_id: FromPath[uuid.UUID], identity: IdentityDep, hub: HubDep) -> ParticipantOut:
+    """One participant, with the full passport number (office staff only)."""
+    async with hub.unit_of_work(identity.principal.org_id) as uow:
+        return participant_out(
+            await GroupService(uow.session, uow.bus).get_participant(participant_id), full_passport=True
+        )
