@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -17,7 +16,8 @@ from domains.conversations.events import (
     MessagePosted,
     RoomEventRecorded,
 )
-from domains.models import ChatMessage, RoomEvent, RoomRead, RoomSequence, SharedFile
+from domains.conversations.log import Replay, RoomLog
+from domains.models import ChatMessage, RoomRead, SharedFile
 from hub.bus import EventBus
 from hub.db import utcnow
 from hub.errors import Forbidden, Invalid, NotFound
@@ -25,15 +25,7 @@ from hub.security import Principal
 
 MAX_TEXT = 4000
 MAX_CLIENT_ID = 64
-MAX_REPLAY = 200
 MAX_PAGE = 100
-
-
-@dataclass(frozen=True, slots=True)
-class Replay:
-    seq: int
-    events: list[dict[str, Any]]
-    resync: bool
 
 
 def message_view(message: ChatMessage, file: SharedFile | None = None) -> dict[str, Any]:
@@ -120,26 +112,10 @@ class ConversationService:
         return [message_view(row, files.get(row.file_id)) for row in reversed(rows)]
 
     async def replay(self, room: str, since: int | None) -> Replay:
-        """Everything after `since`, in order; a resync when the client is further behind than we replay."""
-        seq = await self.current_seq(room)
-        if since is None or since >= seq:
-            return Replay(seq=seq, events=[], resync=False)
-        if seq - since > MAX_REPLAY:
-            return Replay(seq=seq, events=[], resync=True)
-        rows = (
-            (
-                await self.session.execute(
-                    select(RoomEvent).where(RoomEvent.room == room, RoomEvent.seq > since).order_by(RoomEvent.seq)
-                )
-            )
-            .scalars()
-            .all()
-        )
-        return Replay(seq=seq, events=[{"type": row.type, "seq": row.seq, **row.payload} for row in rows], resync=False)
+        return await RoomLog(self.session, self.bus).replay(room, since)
 
     async def current_seq(self, room: str) -> int:
-        value = await self.session.scalar(select(RoomSequence.last_seq).where(RoomSequence.room == room))
-        return int(value or 0)
+        return await RoomLog(self.session, self.bus).current_seq(room)
 
     async def mark_read(self, reader: Principal, room: str, seq: object) -> int:
         if not isinstance(seq, int) or isinstance(seq, bool) or seq < 0:
@@ -168,12 +144,12 @@ class ConversationService:
         kind: str,
         file: SharedFile | None = None,
     ) -> ChatMessage:
-        seq = await self._next_seq(author, room)
+        log = RoomLog(self.session, self.bus)
         message = ChatMessage(
             id=uuid.uuid4(),
             org_id=author.org_id,
             room=room,
-            seq=seq,
+            seq=0,
             author_id=author.user_id,
             author_name=author_name,
             client_id=client_id,
@@ -182,7 +158,9 @@ class ConversationService:
             file_id=file.id if file else None,
         )
         try:
+            # The seq is taken inside the savepoint: a refused duplicate gives its number back.
             async with self.session.begin_nested():
+                message.seq = await log.next_seq(author.org_id, room)
                 self.session.add(message)
         except IntegrityError:
             # The same client_id raced in from another connection; the first one stored wins.
@@ -190,43 +168,18 @@ class ConversationService:
             if existing is None:
                 raise
             return existing
-        await self._append(
+        log.record(
             MessagePosted if kind == "text" else FileShared,
-            author,
+            author.org_id,
+            author.user_id,
             room,
-            seq,
+            message.seq,
             {"message": message_view(message, file)} | ({"file": file_view(file)} if file else {}),
         )
         return message
 
     async def _record(self, kind: type[RoomEventRecorded], author: Principal, room: str, data: dict[str, Any]) -> None:
-        await self._append(kind, author, room, await self._next_seq(author, room), data)
-
-    async def _append(
-        self, kind: type[RoomEventRecorded], author: Principal, room: str, seq: int, data: dict[str, Any]
-    ) -> None:
-        self.session.add(
-            RoomEvent(org_id=author.org_id, room=room, seq=seq, type=kind.name, payload=data, author_id=author.user_id)
-        )
-        self.bus.publish(kind(org_id=str(author.org_id), audience=(room,), room=room, seq=seq, data=data))
-
-    async def _next_seq(self, author: Principal, room: str) -> int:
-        bumped = await self.session.execute(
-            update(RoomSequence)
-            .where(RoomSequence.room == room)
-            .values(last_seq=RoomSequence.last_seq + 1)
-            .returning(RoomSequence.last_seq)
-            .execution_options(synchronize_session=False)
-        )
-        value = bumped.scalar_one_or_none()
-        if value is not None:
-            return int(value)
-        try:
-            async with self.session.begin_nested():
-                await self.session.execute(insert(RoomSequence).values(room=room, org_id=author.org_id, last_seq=1))
-            return 1
-        except IntegrityError:
-            return await self._next_seq(author, room)
+        await RoomLog(self.session, self.bus).append(kind, author.org_id, author.user_id, room, data)
 
     async def _by_client_id(self, room: str, author_id: uuid.UUID, client_id: str) -> ChatMessage | None:
         return (
