@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from typing import Any, ClassVar
 
 import msgspec
+from sqlalchemy.ext.asyncio import AsyncSession
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +31,9 @@ class Event(msgspec.Struct, frozen=True, kw_only=True):
 
 
 Subscriber = Callable[[Event], Awaitable[None]]
+# Runs inside the unit of work, before commit, with its session: for writes that must commit
+# together with the change or not at all (the notification outbox).
+TransactionalSubscriber = Callable[[Event, AsyncSession], Awaitable[None]]
 
 
 class Subscribers:
@@ -38,12 +42,16 @@ class Subscribers:
     def __init__(self) -> None:
         self._by_type: dict[type[Event], list[Subscriber]] = {}
         self._to_all: list[Subscriber] = []
+        self.in_transaction: list[TransactionalSubscriber] = []
 
     def subscribe(self, handler: Subscriber, *event_types: type[Event]) -> None:
         if not event_types:
             self._to_all.append(handler)
         for event_type in event_types:
             self._by_type.setdefault(event_type, []).append(handler)
+
+    def subscribe_in_transaction(self, handler: TransactionalSubscriber) -> None:
+        self.in_transaction.append(handler)
 
     def unsubscribe(self, handler: Subscriber) -> None:
         if handler in self._to_all:
@@ -71,6 +79,15 @@ class EventBus:
 
     def discard(self) -> None:
         self.pending.clear()
+
+    async def before_commit(self, session: AsyncSession) -> None:
+        """Let transactional subscribers write alongside the change; events they publish are seen too."""
+        handled = 0
+        while handled < len(self.pending):
+            event = self.pending[handled]
+            handled += 1
+            for handler in self.subscribers.in_transaction:
+                await handler(event, session)
 
     async def dispatch(self) -> None:
         events, self.pending = self.pending, []

@@ -44,6 +44,7 @@ class UnitOfWork:
         commit = exc_type is None or (isinstance(exc, DomainError) and exc.keeps_changes)
         try:
             if commit:
+                await self.bus.before_commit(self.session)
                 await self.session.commit()
             else:
                 await self.session.rollback()

@@ -59,3 +59,30 @@ async def test_a_failing_subscriber_does_not_stop_the_others(hub: Hub) -> None:
     finally:
         hub.subscribers.unsubscribe(broken)  # type: ignore[arg-type]
     assert len(events) == 1
+
+
+async def test_transactional_subscribers_write_with_the_change_or_not_at_all(hub: Hub) -> None:
+    from sqlalchemy import select
+
+    from domains.models import Organization
+
+    written: list[str] = []
+
+    async def record_in_same_transaction(event: object, session: object) -> None:
+        assert isinstance(event, OrganizationCreated)
+        written.append(event.slug)
+
+    hub.subscribers.subscribe_in_transaction(record_in_same_transaction)  # type: ignore[arg-type]
+    try:
+        async with hub.unit_of_work() as uow:
+            await OrganizationService(uow.session, uow.bus).create_organization("sintra-1", "Sintra")
+        with pytest.raises(Conflict):
+            async with hub.unit_of_work() as uow:
+                await OrganizationService(uow.session, uow.bus).create_organization("sintra-2", "Sintra 2")
+                await OrganizationService(uow.session, uow.bus).create_organization("sintra-1", "again")
+    finally:
+        hub.subscribers.in_transaction.remove(record_in_same_transaction)  # type: ignore[arg-type]
+    assert written == ["sintra-1"]
+    async with hub.unit_of_work() as uow:
+        slugs = set((await uow.session.execute(select(Organization.slug))).scalars())
+    assert "sintra-1" in slugs and "sintra-2" not in slugs
