@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint fmt migrate seed bench clean
+.PHONY: help install run test lint fmt migrate seed bench bench-realtime clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -47,8 +47,11 @@ fmt: install ## format and auto-fix the code
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: install ## run the benchmarks; they print figures
+bench: install ## run every benchmark; they print figures
 	$(BIN)/python -m bench
+
+bench-realtime: install ## Socket.IO capacity: the hub against a bare python-socketio server (~10 min)
+	$(BIN)/python -m bench realtime
 
 clean: ## remove the virtualenv, front-end packages and local data
 	rm -rf $(VENV) web/node_modules var

@@ -1,4 +1,4 @@
-"""`python -m hub run | migrate | seed-demo | create-user` — all honour DATABASE_URL and REDIS_URL."""
+"""`python -m hub run | migrate | seed-demo | create-user | worker` — all honour DATABASE_URL and REDIS_URL."""
 
 from __future__ import annotations
 
@@ -24,6 +24,8 @@ def _run(args: argparse.Namespace, settings: Settings) -> None:
         proxy_headers=True,
         log_config=None,
         ws="websockets-sansio",
+        # Compressing every small Socket.IO frame costs more CPU than the bytes it saves.
+        ws_per_message_deflate=False,
     )
 
 
@@ -38,9 +40,12 @@ def _migrate(_: argparse.Namespace, settings: Settings) -> None:
 def _seed_demo(_: argparse.Namespace, settings: Settings) -> None:
     from hub.core import Hub
     from hub.demo_data import seed_demo
+    from hub.wiring import subscribe
 
     async def seed() -> None:
         hub = Hub(settings)
+        # The demo's confirmed vouchers and assignment requests queue their notifications like any change.
+        subscribe(hub)
         try:
             logins = await seed_demo(hub)
         finally:
@@ -91,6 +96,34 @@ def _create_user(args: argparse.Namespace, settings: Settings) -> None:
     asyncio.run(create())
 
 
+def _worker(_: argparse.Namespace, settings: Settings) -> None:
+    """Run the periodic jobs without serving HTTP (the Procfile's `worker:`)."""
+    import signal
+
+    from hub.core import Hub
+    from hub.logs import configure_logging
+    from hub.scheduler import Scheduler
+    from hub.wiring import build_jobs, subscribe
+
+    async def work() -> None:
+        configure_logging(settings)
+        hub = Hub(settings)
+        subscribe(hub)
+        scheduler = Scheduler(build_jobs(hub))
+        stop = asyncio.Event()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            asyncio.get_running_loop().add_signal_handler(sig, stop.set)
+        scheduler.start()
+        print("worker running: reminders and outbox delivery (Ctrl+C to stop)")
+        try:
+            await stop.wait()
+        finally:
+            await scheduler.stop()
+            await hub.close()
+
+    asyncio.run(work())
+
+
 def _safe_url(settings: Settings) -> str:
     url = settings.effective_database_url
     return url.split("@")[-1] if "@" in url else url
@@ -105,6 +138,7 @@ def parser() -> argparse.ArgumentParser:
     run.set_defaults(handler=_run)
     commands.add_parser("migrate", help="apply database migrations").set_defaults(handler=_migrate)
     commands.add_parser("seed-demo", help="load demo data (idempotent)").set_defaults(handler=_seed_demo)
+    commands.add_parser("worker", help="run reminders and outbox delivery without HTTP").set_defaults(handler=_worker)
     create = commands.add_parser("create-user", help="create a user; the password comes from HUB_NEW_PASSWORD or stdin")
     create.add_argument("--email", required=True)
     create.add_argument("--name", required=True)

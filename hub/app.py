@@ -16,8 +16,9 @@ from litestar.types import ASGIApp
 
 from hub.core import Hub
 from hub.logs import configure_logging
+from hub.scheduler import Scheduler
 from hub.settings import Settings, check_startup, get_settings
-from hub.wiring import API, PUBLIC, build_realtime
+from hub.wiring import API, PUBLIC, build_jobs, build_realtime, subscribe
 from realtime.server import Realtime
 from web.deps import DEPENDENCIES
 from web.errors import EXCEPTION_HANDLERS
@@ -33,12 +34,16 @@ def build_litestar(hub: Hub, realtime: Realtime) -> Litestar:
     settings = hub.settings
     prometheus = PrometheusConfig(app_name="spirit_hub", prefix="hub", group_path=True, exclude=["/metrics"])
 
+    scheduler = Scheduler(build_jobs(hub) if settings.scheduler_enabled else [])
+
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
         await realtime.start()
+        scheduler.start()
         try:
             yield
         finally:
+            await scheduler.stop()
             await realtime.stop()
             await hub.close()
 
@@ -57,7 +62,7 @@ def build_litestar(hub: Hub, realtime: Realtime) -> Litestar:
         openapi_config=OpenAPIConfig(
             title="Spirit Hub API", version="1", path="/schema", render_plugins=[JsonRenderPlugin()]
         ),
-        state=State({"hub": hub}),
+        state=State({"hub": hub, "realtime": realtime}),
         lifespan=[lifespan],
         request_max_body_size=1024 * 1024,
         debug=False,
@@ -70,6 +75,7 @@ def build_app(settings: Settings) -> tuple[Hub, ASGIApp]:
     check_startup(settings)
     configure_logging(settings)
     hub = Hub(settings)
+    subscribe(hub)
     realtime = build_realtime(hub)
     app = realtime.asgi(build_litestar(hub, realtime))
     return hub, HubMiddleware(app, production=settings.is_production)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -43,6 +44,10 @@ class Hub:
             access_ttl_seconds=settings.access_token_ttl_seconds,
             refresh_ttl_seconds=settings.refresh_token_ttl_seconds,
         )
+
+    def clock(self) -> datetime:
+        """Now, as the hub's jobs see it; tests replace it to move time."""
+        return datetime.now(UTC)
 
     def unit_of_work(self, org_id: uuid.UUID | None = None) -> UnitOfWork:
         return UnitOfWork(self.sessions, self.subscribers, org_id)

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import select
+
+from domains.models import User
 from domains.organizations.service import OrganizationService
 from domains.users.schemas import UserCreate
 from domains.users.service import UserService
 from hub.core import Hub
+from hub.demo_week import seed_week
 from hub.security import Role
 
 DEMO_ORG_SLUG = "demo"
@@ -47,4 +51,8 @@ async def seed_demo(hub: Hub) -> list[DemoLogin]:
             if not exists:
                 await users.create_user(org.id, UserCreate(email=email, name=name, role=role, password=password))
             logins.append(DemoLogin(email=email, password=password, role=role.value, created=not exists))
+    async with hub.unit_of_work(org.id) as uow:
+        admin_id = await uow.session.scalar(select(User.id).where(User.email == demo_email(Role.ADMIN)))
+        assert admin_id is not None
+        await seed_week(uow, org.id, hub.clock().date(), hub.tokens.secret, admin_id)
     return logins

@@ -19,8 +19,7 @@ def alembic_config(database_url: str) -> Config:
 
 
 def upgrade_head(database_url: str) -> None:
-    # "heads": branches made in parallel apply too; `alembic merge` joins them when convenient.
-    command.upgrade(alembic_config(database_url), "heads")
+    command.upgrade(alembic_config(database_url), "head")
 
 
 async def upgrade_head_async(database_url: str) -> None:

@@ -43,6 +43,29 @@ class Settings(BaseSettings):
     presence_heartbeat_seconds: float = 5.0
     presence_ttl_seconds: float = 15.0
     upload_max_bytes: int = 25 * 1024 * 1024
+    # Periodic jobs (reminders, outbox delivery) run in every web process unless switched off here,
+    # e.g. when a separate `python -m hub worker` runs them.
+    scheduler_enabled: bool = True
+    reminder_interval_seconds: float = 60.0
+    outbox_interval_seconds: float = 2.0
+    # Notifications (docs/notifications.md). Without provider credentials the local outbox is used.
+    outbox_max_attempts: int = 8
+    outbox_backoff_base_seconds: float = 2.0
+    outbox_backoff_max_seconds: float = 3600.0
+    outbox_claim_seconds: float = 300.0  # a claimed row left by a crashed worker is retried after this
+    provider_timeout_seconds: float = 15.0
+    twilio_account_sid: str | None = None
+    twilio_auth_token: str | None = None
+    twilio_from: str | None = None  # an E.164 number, or use a messaging service:
+    twilio_messaging_service_sid: str | None = None
+    twilio_base_url: str | None = None  # tests point the real client at a local server
+    sendgrid_api_key: str | None = None
+    sendgrid_base_url: str | None = None
+    sendgrid_webhook_public_key: str | None = None
+    public_url: str | None = None  # how providers reach our webhooks, e.g. https://hub.example.com
+    mail_domain: str = "spirithub.example"  # default senders: bookings@, groups@, dispatch@, noreply@, support@
+    confirmation_timeout_minutes: float = 240.0  # unanswered assignment requests are escalated after this
+    quiet_hours: str = "21:00-08:00"  # default for recipients without their own
     demo_password: str = "spirit-demo-2026"  # noqa: S105 - printed demo logins, embedded mode only
 
     @property
@@ -52,6 +75,10 @@ class Settings(BaseSettings):
     @property
     def files_dir(self) -> Path:
         return self.data_dir / "files"
+
+    @property
+    def outbox_dir(self) -> Path:
+        return self.data_dir / "outbox"
 
     @property
     def sqlite_path(self) -> Path:

@@ -5,18 +5,28 @@ from __future__ import annotations
 from litestar import Router
 from litestar.types import ControllerRouterHandler
 
+from domains.reminders.service import ReminderService
 from hub.core import Hub
-from realtime import broadcast, chat, rooms
+from hub.outbox import outbox_jobs, subscribe_notifications
+from hub.scheduler import Job
+from realtime import broadcast, chat, itinerary, rooms
 from realtime.server import Realtime
 from web.auth import authenticate
 from web.pages import api_docs
 from web.routes.auth import AuthController, me
+from web.routes.board import board, group_missing
 from web.routes.files import FileController
+from web.routes.flights import FlightController
 from web.routes.groups import GroupController, get_participant
+from web.routes.itineraries import ItineraryController
+from web.routes.notifications import NotificationSettingsController, OutboxController
 from web.routes.ops import health, readiness
 from web.routes.organizations import OrganizationController
+from web.routes.rooming import RoomingController
 from web.routes.staff import AssignmentController, StaffController
 from web.routes.users import UserController
+from web.routes.vouchers import GroupVoucherController, PartnerController, VoucherController
+from web.routes.webhooks import ProviderWebhooks
 
 # Everything under /api/v1 needs a signed-in caller, except handlers marked `exclude_from_auth`.
 API = Router(
@@ -32,10 +42,36 @@ API = Router(
         StaffController,
         AssignmentController,
         FileController,
+        board,
+        group_missing,
+        FlightController,
+        RoomingController,
+        PartnerController,
+        GroupVoucherController,
+        ItineraryController,
+        VoucherController,
+        OutboxController,
+        NotificationSettingsController,
+        ProviderWebhooks,
     ],
 )
 
 PUBLIC: list[ControllerRouterHandler] = [health, readiness, api_docs]
+
+
+def build_jobs(hub: Hub) -> list[Job]:
+    """The periodic work: chase missing data, deliver the outbox."""
+
+    async def send_reminders() -> None:
+        async with hub.unit_of_work() as uow:
+            await ReminderService(uow.session, uow.bus).send_due(hub.clock())
+
+    return [Job("reminders", hub.settings.reminder_interval_seconds, send_reminders), *outbox_jobs(hub)]
+
+
+def subscribe(hub: Hub) -> None:
+    """Subscribers that write inside the unit of work: the notification outbox."""
+    subscribe_notifications(hub)
 
 
 def build_realtime(hub: Hub) -> Realtime:
@@ -43,5 +79,6 @@ def build_realtime(hub: Hub) -> Realtime:
     realtime = Realtime(hub)
     rooms.register(realtime)
     chat.register(realtime)
+    itinerary.register(realtime)
     broadcast.subscribe(realtime)
     return realtime

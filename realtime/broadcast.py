@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from domains.auth.events import SessionRevoked
+from domains.conversations.access import BOARD_ROOM
 from domains.conversations.events import RoomEventRecorded
 from hub.bus import Event
 from realtime.server import Realtime
@@ -17,7 +18,12 @@ def subscribe(rt: Realtime) -> None:
         if isinstance(event, RoomEventRecorded):
             await rt.emit(wire_name(event.name), {"room": event.room, "seq": event.seq, **event.data}, room=event.room)
             return
+        payload = event.payload()
         for room in event.audience:
-            await rt.emit(wire_name(event.name), event.payload(), room=room)
+            if room == BOARD_ROOM:
+                # The board hears one kind of event: "this group changed", with what happened.
+                await rt.emit("board:update", {"event": event.name, **payload}, room=room)
+            else:
+                await rt.emit(wire_name(event.name), payload, room=room)
 
     rt.hub.subscribers.subscribe(broadcast)

@@ -22,7 +22,7 @@ from hub.core import Hub
 from hub.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, TooLarge, Unauthenticated
 from hub.security import Principal
 from realtime import metrics
-from realtime.presence import MemoryPresence, PresenceStore, RedisPresence
+from realtime.presence import Member, MemoryPresence, PresenceStore, RedisPresence
 from realtime.ratelimit import TokenBucket
 from realtime.rooms import announce_departures, leave_room
 
@@ -147,8 +147,11 @@ class Realtime:
             name=identity.user.name,
             bucket=TokenBucket(settings.socket_event_burst, settings.socket_events_per_second),
         )
-        # Personal events (`user:<id>`) reach every connection of the user without an explicit join.
-        await self.sio.enter_room(sid, f"user:{identity.principal.user_id}")
+        # Personal events (`user:<id>`) reach every connection of the user without an explicit join,
+        # and presence in that room is what "online" means on the dispatch board.
+        user_room = f"user:{identity.principal.user_id}"
+        await self.sio.enter_room(sid, user_room)
+        await self.presence.put(user_room, sid, Member(str(identity.principal.user_id), identity.user.name, "online"))
         metrics.CONNECTIONS.inc()
 
     async def on_disconnect(self, sid: str, reason: Any = None) -> None:
@@ -157,8 +160,17 @@ class Realtime:
             return
         for room in list(connection.rooms):
             await leave_room(self, connection, room)
+        await self.presence.drop(f"user:{connection.principal.user_id}", sid)
         self.connections.pop(sid, None)
         metrics.CONNECTIONS.dec()
+
+    async def online(self, user_ids: set[str]) -> set[str]:
+        """Which of these users have at least one live connection, in any process."""
+        found = set()
+        for user_id in user_ids:
+            if await self.presence.entries(f"user:{user_id}"):
+                found.add(user_id)
+        return found
 
     async def disconnect_session(self, session_id: str) -> None:
         """A revoked sign-in loses its sockets in this process."""

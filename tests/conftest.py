@@ -68,6 +68,8 @@ async def server(backend: Backend, tmp_path_factory: pytest.TempPathFactory) -> 
         # Short pings let long-polling clients close quickly.
         socket_ping_interval_seconds=1,
         socket_ping_timeout_seconds=2,
+        # Periodic jobs are driven by the tests themselves, with a clock they control.
+        scheduler_enabled=False,
     )
     async with running_hub(settings) as running:
         yield running

@@ -12,12 +12,18 @@ import socketio
 SERVER_EVENTS = (
     "chat:message",
     "chat:updated",
+    "itinerary:applied",
     "presence:update",
     "presence:typing",
     "file:shared",
     "board:update",
     "group:created",
     "assignment:created",
+    "voucher:issued",
+    "voucher:transitioned",
+    "voucher:redeemed",
+    "flight:added",
+    "rooming_list:updated",
 )
 
 

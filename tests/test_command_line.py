@@ -129,3 +129,30 @@ def test_create_user_reads_the_password_from_the_environment_or_stdin(cli_env: d
         stdin="another long secret\n",
     )
     assert bad_role.returncode != 0 and "role" in bad_role.stderr
+
+
+async def test_the_demo_week_shows_complete_and_incomplete_groups(cli_env: dict[str, str], backend: Backend) -> None:
+    from datetime import date, timedelta
+
+    from sqlalchemy import select
+
+    from domains.board.service import board_rows
+    from domains.models import Organization
+    from hub.core import Hub
+
+    assert hub_cli("migrate", env=cli_env).returncode == 0
+    assert hub_cli("seed-demo", env=cli_env).returncode == 0
+    hub = Hub(backend.settings(Path(cli_env["HUB_DATA_DIR"])))
+    try:
+        async with hub.unit_of_work() as uow:
+            org_id = await uow.session.scalar(select(Organization.id).where(Organization.slug == "demo"))
+        async with hub.unit_of_work(org_id) as uow:
+            rows = await board_rows(uow.session, date.today(), date.today() + timedelta(days=14))
+    finally:
+        await hub.close()
+    by_name = {row.group.name: row for row in rows}
+    assert len(by_name) == 5
+    assert set(by_name["Lisbon Spring Highlights"].areas.values()) == {"ok"}
+    assert by_name["Sintra Day Escape"].areas["guide"] == "critical"
+    assert by_name["Porto & Douro Wine Week"].areas["driver"] == "critical"
+    assert by_name["Algarve Coast Families"].areas["contacts"] == "normal"

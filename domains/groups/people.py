@@ -23,7 +23,8 @@ def e164(phone: str | None, region: str | None = None) -> str | None:
 
 
 def mask_passport(number: str | None) -> str | None:
-    """Passport numbers appear masked in lists and logs: only the last 3 characters stay visible."""
+    """Passports appear masked in lists and logs: the last 4 characters behind a fixed-width mask,
+    which does not leak the length (and short numbers show nothing at all)."""
     if not number:
         return None
-    return "•" * max(len(number) - 3, 3) + number[-3:]
+    return "•••••" + (number[-4:] if len(number) >= 8 else "")

@@ -2,28 +2,48 @@
 
 from domains.models.auth_sessions import AuthSession, RefreshToken
 from domains.models.conversations import ChatMessage, RoomEvent, RoomRead, RoomSequence, SharedFile
+from domains.models.flights import Flight, FlightPassenger
 from domains.models.groups import Group
+from domains.models.itineraries import Itinerary, ItineraryItem, ItineraryOp
+from domains.models.notifications import Notification, NotificationPreference, SenderIdentity, SentReminder
 from domains.models.organizations import Organization
 from domains.models.participants import Booking, Participant
+from domains.models.rooming import Room, RoomingList, RoomOccupant
 from domains.models.sequences import NumberSequence
 from domains.models.staff import Assignment, StaffMember, StaffUnavailability
 from domains.models.users import User
+from domains.models.vouchers import Partner, Voucher, VoucherTransition
 
 __all__ = [
     "Assignment",
     "AuthSession",
     "Booking",
     "ChatMessage",
+    "Flight",
+    "FlightPassenger",
     "Group",
+    "Itinerary",
+    "ItineraryItem",
+    "ItineraryOp",
+    "Notification",
+    "NotificationPreference",
     "NumberSequence",
     "Organization",
     "Participant",
+    "Partner",
     "RefreshToken",
+    "Room",
     "RoomEvent",
+    "RoomOccupant",
     "RoomRead",
     "RoomSequence",
+    "RoomingList",
+    "SenderIdentity",
+    "SentReminder",
     "SharedFile",
     "StaffMember",
     "StaffUnavailability",
     "User",
+    "Voucher",
+    "VoucherTransition",
 ]

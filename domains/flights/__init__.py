@@ -1,0 +1,1 @@
+"""Flights a group takes, the participants on board, and the manifest built from them."""

@@ -1,0 +1,1 @@
+"""The live collaborative itinerary: ops, ordering keys, validation, exports."""

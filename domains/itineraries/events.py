@@ -1,0 +1,23 @@
+"""Itinerary events: the room hears every applied op; the dispatch board hears that the plan changed."""
+
+from __future__ import annotations
+
+from domains.conversations.events import RoomEventRecorded
+from hub.bus import Event
+
+
+class ItineraryApplied(RoomEventRecorded, frozen=True, kw_only=True):
+    """One op applied, with the group room's seq; on the wire `itinerary:applied` {room, seq, op, author, ...}."""
+
+    name = "itinerary.applied"
+
+
+class ItineraryChanged(Event, frozen=True, kw_only=True):
+    """For the board (`board:update`): which group's plan changed, by what kind of op."""
+
+    name = "itinerary.changed"
+    group_id: str
+    seq: int
+    op: str
+    item_id: str | None
+    dropped: bool

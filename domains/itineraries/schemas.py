@@ -1,0 +1,119 @@
+"""What clients send (ops, restore, settings) and what the REST API returns."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Annotated, Any, Literal
+
+import msgspec
+from msgspec import UNSET, Meta, UnsetType
+
+KINDS = ("transfer", "visit", "meal", "hotel", "flight", "free", "note")
+STATUSES = ("planned", "confirmed", "done", "cancelled")
+Kind = Literal["transfer", "visit", "meal", "hotel", "flight", "free", "note"]
+Status = Literal["planned", "confirmed", "done", "cancelled"]
+LocalTime = Annotated[str, Meta(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$", description="local time, HH:MM")]
+Title = Annotated[str, Meta(min_length=1, max_length=200)]
+MAX_CLIENT_OP_ID = 64
+ClientOpId = Annotated[str, Meta(min_length=1, max_length=MAX_CLIENT_OP_ID)]
+MAX_STAFF = 20
+
+
+class Place(msgspec.Struct, forbid_unknown_fields=True):
+    name: Annotated[str, Meta(max_length=200)] = ""
+    address: Annotated[str, Meta(max_length=500)] = ""
+    lat: Annotated[float, Meta(ge=-90, le=90)] | None = None
+    lon: Annotated[float, Meta(ge=-180, le=180)] | None = None
+
+
+class ItemFields(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+    """The editable fields of an item; absent fields are left as they are."""
+
+    title: Title | UnsetType = UNSET
+    kind: Kind | UnsetType = UNSET
+    start: LocalTime | UnsetType | None = UNSET
+    end: LocalTime | UnsetType | None = UNSET
+    place: Place | UnsetType | None = UNSET
+    notes: Annotated[str, Meta(max_length=4000)] | UnsetType = UNSET
+    status: Status | UnsetType = UNSET
+    voucher_id: uuid.UUID | UnsetType | None = UNSET
+    flight_id: uuid.UUID | UnsetType | None = UNSET
+    staff_ids: Annotated[list[uuid.UUID], Meta(max_length=MAX_STAFF)] | UnsetType = UNSET
+
+
+class AddItem(msgspec.Struct, tag="add_item", tag_field="type", forbid_unknown_fields=True):
+    item_id: uuid.UUID
+    day: date
+    fields: ItemFields
+    after: uuid.UUID | None = None
+
+
+class SetFields(msgspec.Struct, tag="set_fields", tag_field="type", forbid_unknown_fields=True):
+    item_id: uuid.UUID
+    fields: ItemFields
+
+
+class MoveItem(msgspec.Struct, tag="move_item", tag_field="type", forbid_unknown_fields=True):
+    item_id: uuid.UUID
+    day: date
+    after: uuid.UUID | None = None
+
+
+class RemoveItem(msgspec.Struct, tag="remove_item", tag_field="type", forbid_unknown_fields=True):
+    item_id: uuid.UUID
+
+
+class Restore(msgspec.Struct, tag="restore", tag_field="type", forbid_unknown_fields=True):
+    seq: Annotated[int, Meta(ge=0)]
+
+
+Op = AddItem | SetFields | MoveItem | RemoveItem | Restore
+
+
+class RestoreRequest(msgspec.Struct, forbid_unknown_fields=True):
+    seq: Annotated[int, Meta(ge=0)]
+    client_op_id: ClientOpId | None = None
+
+
+class ItinerarySettings(msgspec.Struct, forbid_unknown_fields=True):
+    travel_speed_kmh: Annotated[float, Meta(gt=0, le=1000)]
+
+
+class Applied(msgspec.Struct):
+    """The outcome of one op: its seq, whether it changed nothing (`dropped`), whether it was a resend."""
+
+    seq: int
+    dropped: bool = False
+    duplicate: bool = False
+    warnings: list[dict[str, Any]] = []
+
+
+class Day(msgspec.Struct):
+    date: str
+    items: list[dict[str, Any]]
+
+
+class ItineraryOut(msgspec.Struct):
+    group_id: str
+    group_name: str
+    seq: int
+    timezone: str
+    start_date: str
+    end_date: str
+    travel_speed_kmh: float
+    days: list[Day]
+    items: list[dict[str, Any]]
+    warnings: list[dict[str, Any]]
+
+
+class HistoryEntry(msgspec.Struct):
+    seq: int
+    at: str
+    author: dict[str, str | None]
+    client_op_id: str
+    type: str
+    item_id: str | None
+    dropped: bool
+    summary: str
+    op: dict[str, Any]

@@ -1,0 +1,266 @@
+"""The live itinerary: ops applied one at a time per itinerary, logged in the group room's seq order.
+
+One verb changes the itinerary, `apply`: it takes the itinerary's row lock, answers a resent
+`client_op_id` with its original seq, resolves the op against the current state, applies it to the
+materialized items, appends it to the room log (next seq, `itinerary:applied` after commit) and to the
+op log. Reads fold the same op log (`at_seq`), and a restore is an op like any other.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, timedelta
+from typing import Any
+
+import msgspec
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domains.conversations.access import BOARD_ROOM, FIELD_ROLES, OFFICE_ROLES, RoomAccess
+from domains.conversations.log import RoomLog
+from domains.groups.service import group_room
+from domains.itineraries import store
+from domains.itineraries.events import ItineraryApplied, ItineraryChanged
+from domains.itineraries.ops import Items, apply_op, replay, resolve, restore_diff, visible
+from domains.itineraries.schemas import (
+    MAX_CLIENT_OP_ID,
+    Applied,
+    Day,
+    HistoryEntry,
+    ItineraryOut,
+    Op,
+    Restore,
+)
+from domains.itineraries.summary import summarize
+from domains.itineraries.validation import DEFAULT_SPEED_KMH, check_item, warnings
+from domains.lookup import get_scoped
+from domains.models import Group, Itinerary, ItineraryOp
+from hub.bus import EventBus
+from hub.db import utcnow
+from hub.errors import Forbidden, Invalid
+from hub.security import Principal
+
+EDITORS = OFFICE_ROLES | FIELD_ROLES
+MAX_HISTORY_PAGE = 100
+
+
+def parse_uuid(value: object, name: str) -> uuid.UUID:
+    try:
+        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    except ValueError:
+        raise Invalid(f"{name} must be a UUID") from None
+
+
+def parse_seq(value: object, name: str) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise Invalid(f"{name} must be a non-negative integer")
+    return value
+
+
+def parse_op(value: object) -> Op:
+    try:
+        op: Op = msgspec.convert(value, Op)
+        return op
+    except msgspec.ValidationError as exc:
+        raise Invalid(f"op: {exc}") from None
+
+
+class ItineraryService:
+    def __init__(self, session: AsyncSession, bus: EventBus) -> None:
+        self.session = session
+        self.bus = bus
+
+    async def group_for(self, principal: Principal, group_id: object, *, edit: bool = False) -> Group:
+        """The group, if the caller may see its itinerary (members of the group room) or edit it (staff)."""
+        group = await get_scoped(self.session, Group, parse_uuid(group_id, "group_id"), "group")
+        await RoomAccess(self.session).check_join(principal, group_room(group.id))
+        if edit and principal.role not in EDITORS:
+            raise Forbidden("travelers can read the itinerary but not change it")
+        return group
+
+    async def current_seq(self, group_id: uuid.UUID) -> int:
+        return await RoomLog(self.session, self.bus).current_seq(group_room(group_id))
+
+    async def apply(
+        self,
+        principal: Principal,
+        author_name: str,
+        group_id: object,
+        client_op_id: object,
+        base_seq: object,
+        raw_op: object,
+    ) -> Applied:
+        group = await self.group_for(principal, group_id, edit=True)
+        if not isinstance(client_op_id, str) or not 0 < len(client_op_id) <= MAX_CLIENT_OP_ID:
+            raise Invalid(f"client_op_id must be a string of 1 to {MAX_CLIENT_OP_ID} characters")
+        base = parse_seq(base_seq, "base_seq")
+        op = parse_op(raw_op)
+        itinerary = await store.locked_itinerary(self.session, group)
+        # Checked under the lock, so a resend racing its original waits and then finds it.
+        earlier = await store.op_by_client_id(self.session, itinerary, client_op_id)
+        if earlier is not None:
+            return Applied(seq=earlier.seq, dropped=earlier.dropped, duplicate=True)
+        log = RoomLog(self.session, self.bus)
+        room = group_room(group.id)
+        if isinstance(op, Restore):
+            rows = await store.load_rows(self.session, itinerary)
+            items = store.items_of(rows)
+            resolved, dropped = await self._resolve_restore(itinerary, items, op.seq, room), False
+        else:
+            rows = await store.load_around(self.session, itinerary, op.item_id, getattr(op, "day", None))
+            items = store.items_of(rows)
+            resolved, dropped = resolve(op, items)
+        touched = self._touched(resolved)
+        if not dropped:
+            apply_op(items, resolved)
+            for item_id in touched:
+                if not items[item_id]["removed"]:
+                    check_item(items[item_id], group.start_date, group.end_date)
+            store.write_items(self.session, itinerary, rows, (items[item_id] for item_id in touched))
+
+        author = {"id": str(principal.user_id), "name": author_name}
+        data: dict[str, Any] = {
+            "room": room,  # also in replays, which carry only what is stored
+            "group_id": str(group.id),
+            "client_op_id": client_op_id,
+            "base_seq": base,
+            "op": resolved,
+            "author": author,
+            "dropped": dropped,
+        }
+        seq = await log.append(ItineraryApplied, group.org_id, principal.user_id, room, data)
+        if base >= seq:  # checked here to save a query; raising rolls everything back
+            raise Invalid(f"base_seq is ahead of the room (its seq is {seq - 1}); use the last seq you received")
+        self.session.add(
+            ItineraryOp(
+                org_id=group.org_id,
+                itinerary_id=itinerary.id,
+                seq=seq,
+                client_op_id=client_op_id,
+                base_seq=base,
+                type=resolved["type"],
+                op=resolved,
+                dropped=dropped,
+                author_id=principal.user_id,
+                author_name=author_name,
+            )
+        )
+        itinerary.last_seq, itinerary.updated_at = seq, utcnow()
+        self.bus.publish(
+            ItineraryChanged(
+                org_id=str(group.org_id),
+                audience=(BOARD_ROOM,),
+                group_id=str(group.id),
+                seq=seq,
+                op=resolved["type"],
+                item_id=resolved.get("item_id"),
+                dropped=dropped,
+            )
+        )
+        # `items` holds every live item of the days this op touched (see load_around).
+        days = {items[item_id]["day"] for item_id in touched}
+        on_days = (item for item in items.values() if item["day"] in days)
+        found = warnings(on_days, group.start_date, group.end_date, itinerary.travel_speed_kmh)
+        return Applied(seq=seq, dropped=dropped, warnings=found)
+
+    async def restore(
+        self, principal: Principal, author_name: str, group_id: object, seq: int, client_op_id: str | None
+    ) -> Applied:
+        """Bring the itinerary back to how it was at `seq`, as one `restore` op (undone by another restore)."""
+        return await self.apply(
+            principal,
+            author_name,
+            group_id,
+            client_op_id or f"restore:{uuid.uuid4()}",
+            await self.current_seq(parse_uuid(group_id, "group_id")),
+            {"type": "restore", "seq": seq},
+        )
+
+    async def snapshot(self, principal: Principal, group_id: object, at_seq: int | None = None) -> ItineraryOut:
+        """The itinerary now, or as it was at `at_seq` (the op log replayed up to there)."""
+        group = await self.group_for(principal, group_id)
+        # The seq is read before the items, so the items hold at least every op up to it. An op that
+        # commits in between may be in both; applying it again changes nothing.
+        seq = await self.current_seq(group.id)
+        itinerary = await store.find_itinerary(self.session, group.id)
+        items: Items = {}
+        if at_seq is not None:
+            if parse_seq(at_seq, "at_seq") > seq:
+                raise Invalid(f"at_seq is ahead of the room (its seq is {seq})")
+            seq = at_seq
+            if itinerary is not None:
+                items = replay(await store.ops_until(self.session, itinerary, at_seq))
+        elif itinerary is not None:
+            items = store.items_of(await store.load_rows(self.session, itinerary))
+        return self._out(group, itinerary, seq, items)
+
+    async def history(
+        self, principal: Principal, group_id: object, before_seq: int | None = None, limit: int = 50
+    ) -> list[HistoryEntry]:
+        """Who changed what, when: newest first, paged with `before_seq`."""
+        group = await self.group_for(principal, group_id)
+        itinerary = await store.find_itinerary(self.session, group.id)
+        if itinerary is None:
+            return []
+        rows = await store.op_page(self.session, itinerary, before_seq, max(1, min(limit, MAX_HISTORY_PAGE)))
+        everything = store.items_of(await store.load_rows(self.session, itinerary))
+        titles = {item_id: item["title"] for item_id, item in everything.items()}
+        return [
+            HistoryEntry(
+                seq=row.seq,
+                at=row.created_at.isoformat(),
+                author={"id": str(row.author_id) if row.author_id else None, "name": row.author_name},
+                client_op_id=row.client_op_id,
+                type=row.type,
+                item_id=row.op.get("item_id"),
+                dropped=row.dropped,
+                summary=summarize(row.op, row.dropped, titles),
+                op=row.op,
+            )
+            for row in rows
+        ]
+
+    async def set_travel_speed(self, principal: Principal, group_id: object, speed_kmh: float) -> ItineraryOut:
+        group = await self.group_for(principal, group_id, edit=True)
+        itinerary = await store.locked_itinerary(self.session, group)
+        itinerary.travel_speed_kmh = speed_kmh
+        return await self.snapshot(principal, group.id)
+
+    async def _resolve_restore(self, itinerary: Itinerary, current: Items, to_seq: int, room: str) -> dict[str, Any]:
+        if to_seq > await RoomLog(self.session, self.bus).current_seq(room):
+            raise Invalid("seq is ahead of the room; restore to a seq you have seen")
+        target = replay(await store.ops_until(self.session, itinerary, to_seq))
+        return {"type": "restore", "seq": to_seq, "items": restore_diff(current, target)}
+
+    @staticmethod
+    def _touched(resolved: dict[str, Any]) -> list[str]:
+        if resolved["type"] == "restore":
+            return [item["id"] for item in resolved["items"]]
+        return [resolved["item_id"]]
+
+    @staticmethod
+    def _out(group: Group, itinerary: Itinerary | None, seq: int, items: Items) -> ItineraryOut:
+        speed = itinerary.travel_speed_kmh if itinerary else DEFAULT_SPEED_KMH
+        live = visible(items.values())
+        by_day: dict[str, list[dict[str, Any]]] = {}
+        for item in live:
+            by_day.setdefault(item["day"], []).append(item)
+        days = [
+            Day(date=day.isoformat(), items=by_day.get(day.isoformat(), []))
+            for day in travel_days(group.start_date, group.end_date)
+        ]
+        return ItineraryOut(
+            group_id=str(group.id),
+            group_name=group.name,
+            seq=seq,
+            timezone=group.timezone,
+            start_date=group.start_date.isoformat(),
+            end_date=group.end_date.isoformat(),
+            travel_speed_kmh=speed,
+            days=days,
+            items=live,
+            warnings=warnings(items.values(), group.start_date, group.end_date, speed),
+        )
+
+
+def travel_days(start: date, end: date) -> list[date]:
+    return [start + timedelta(days=n) for n in range((end - start).days + 1)]

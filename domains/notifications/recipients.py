@@ -1,0 +1,67 @@
+"""Who hears about what: the people and partners behind a group, voucher or booking, as `Recipient`s."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domains.models import Assignment, Group, Organization, Participant, Partner, StaffMember, User
+from domains.notifications.service import Recipient
+
+ROLE_ES = {"guide": "guía", "driver": "conductor/a", "coordinator": "coordinador/a"}
+
+
+def staff_recipient(person: StaffMember) -> Recipient:
+    return Recipient(
+        kind="staff", id=person.id, name=person.name, email=person.email, phone=person.phone,
+        preferred=person.preferred_contact, languages=tuple(person.languages or ()),
+    )  # fmt: skip
+
+
+def partner_recipient(partner: Partner) -> Recipient:
+    return Recipient(kind="partner", id=partner.id, name=partner.name, email=partner.email, phone=partner.phone)
+
+
+def group_view(group: Group) -> dict[str, Any]:
+    return {
+        "id": str(group.id), "number": group.number, "name": group.name, "start_date": group.start_date,
+        "end_date": group.end_date, "timezone": group.timezone,
+    }  # fmt: skip
+
+
+async def org_view(session: AsyncSession, org_id: uuid.UUID) -> dict[str, Any]:
+    return {"name": await session.scalar(select(Organization.name).where(Organization.id == org_id)) or ""}
+
+
+async def group_staff(session: AsyncSession, group_id: uuid.UUID, roles: tuple[str, ...]) -> list[StaffMember]:
+    """Staff assigned to the group in these roles, unless they declined."""
+    rows = await session.execute(
+        select(StaffMember)
+        .join(Assignment, Assignment.staff_id == StaffMember.id)
+        .where(Assignment.group_id == group_id, Assignment.role.in_(roles), Assignment.status != "declined")
+        .order_by(StaffMember.name)
+    )
+    return list(dict.fromkeys(rows.scalars()))
+
+
+async def coordinators(session: AsyncSession, group: Group) -> list[Recipient]:
+    """The group's coordinators; without one, the organization's coordinators and dispatchers (by email)."""
+    people = [staff_recipient(person) for person in await group_staff(session, group.id, ("coordinator",))]
+    if any(person.email or person.phone for person in people):
+        return people
+    office = await session.execute(
+        select(User).where(User.org_id == group.org_id, User.role.in_(("coordinator", "dispatcher")))
+    )
+    return [Recipient(kind="user", id=user.id, name=user.name, email=user.email) for user in office.scalars()]
+
+
+async def booking_travelers(session: AsyncSession, booking_id: uuid.UUID) -> list[Recipient]:
+    rows = await session.execute(select(Participant).where(Participant.booking_id == booking_id))
+    return [
+        Recipient(kind="participant", id=None, name=p.name, email=p.email, phone=p.phone)
+        for p in rows.scalars()
+        if p.email or p.phone
+    ]

@@ -1,0 +1,13 @@
+from __future__ import annotations
+
+from hub.bus import Event
+
+
+class RoomingListUpdated(Event, frozen=True, kw_only=True):
+    """Any change to a rooming list; `change` says which: created, details, rooms, imported."""
+
+    name = "rooming_list.updated"
+    group_id: str
+    rooming_list_id: str
+    hotel_name: str
+    change: str
