@@ -19,6 +19,7 @@ from domains.itineraries.events import ItineraryChanged
 from domains.models import (
     Assignment,
     Group,
+    ItineraryItem,
     Notification,
     Partner,
     Room,
@@ -29,6 +30,7 @@ from domains.models import (
 )
 from domains.notifications import recipients as who
 from domains.notifications.service import Message, NotificationConfig, NotificationService
+from domains.reminders.events import ReminderSent
 from domains.rooming.events import RoomingListUpdated
 from domains.vouchers.events import VoucherTransitioned
 from hub.bus import Event, EventBus, Subscribers
@@ -137,6 +139,42 @@ class Handlers:
             )  # fmt: skip
             await self.outbox.notify(group.org_id, who.staff_recipient(person), message)
 
+    async def partner_of_item_changed(self, event: ItineraryChanged) -> None:
+        """A partner whose voucher is linked to the changed item hears of it (e.g. a moved dinner)."""
+        item_id = _uuid(event.item_id)
+        item = await self.session.scalar(select(ItineraryItem).where(ItineraryItem.id == item_id)) if item_id else None
+        voucher = await self.session.get(Voucher, item.voucher_id) if item and item.voucher_id else None
+        partner = await self.session.get(Partner, voucher.partner_id) if voucher and voucher.partner_id else None
+        group = await self.session.get(Group, voucher.group_id) if voucher else None
+        if item is None or voucher is None or partner is None or group is None:
+            return
+        context = {
+            "org": await who.org_view(self.session, group.org_id), "group": who.group_view(group),
+            "summary": f"{item.title} on {item.day}" + (f" at {item.start_time}" if item.start_time else ""),
+        }  # fmt: skip
+        message = Message(
+            "itinerary_changed", "itinerary.changed", f"itinerary.changed:{group.id}:partner:{partner.id}:{event.seq}",
+            context, event_name=event.name, timezone=group.timezone, group_id=group.id, voucher_id=voucher.id,
+            not_before=utcnow() + DEBOUNCE,
+        )  # fmt: skip
+        await self.outbox.notify(group.org_id, who.partner_recipient(partner), message)
+
+    async def reminder_due(self, event: ReminderSent) -> None:
+        """The group's coordinators (or, without one, the office) hear what is still missing."""
+        group = await self.session.get(Group, uuid.UUID(event.group_id))
+        if group is None:
+            return
+        context = {
+            "org": await who.org_view(self.session, group.org_id), "group": who.group_view(group),
+            "items": event.items, "days_left": event.days_left, "urgent": event.urgent,
+        }  # fmt: skip
+        for person in await who.coordinators(self.session, group):
+            message = Message(
+                "reminder_missing_data", "reminder.missing_data", f"reminder:{event.key}:{person.kind}:{person.id}",
+                context, urgent=event.urgent, event_name=event.name, timezone=group.timezone, group_id=group.id,
+            )  # fmt: skip
+            await self.outbox.notify(group.org_id, person, message)
+
     async def booking_confirmed(self, event: Event) -> None:
         """Hook for a `booking.confirmed` event (bookings publish none yet): the travelers hear it by email."""
         booking_id, group_id = _uuid(getattr(event, "booking_id", None)), _uuid(getattr(event, "group_id", None))
@@ -187,7 +225,14 @@ def handler_for(event: Event, handlers: Handlers) -> Callable[[], Awaitable[None
     if isinstance(event, RoomingListUpdated):
         return lambda: handlers.rooming_list_updated(event)
     if isinstance(event, ItineraryChanged):
-        return lambda: handlers.itinerary_changed(event)
+
+        async def both() -> None:
+            await handlers.itinerary_changed(event)
+            await handlers.partner_of_item_changed(event)
+
+        return both
+    if isinstance(event, ReminderSent):
+        return lambda: handlers.reminder_due(event)
     if event.name == "booking.confirmed":
         return lambda: handlers.booking_confirmed(event)
     return None

@@ -11,5 +11,6 @@ class ReminderSent(Event, frozen=True, kw_only=True):
     number: str
     cadence: str
     urgent: bool
+    key: str  # group, cadence and period: what makes this reminder unique
+    days_left: int
     items: list[dict[str, Any]]
-    recipients: int

@@ -9,10 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domains.board.completeness import CRITICAL, MissingItem, missing_for
+from domains.board.completeness import CRITICAL, missing_for
 from domains.groups.service import group_audience
-from domains.models import Assignment, Group, SentReminder, StaffMember, User
-from domains.notifications.service import NotificationService
+from domains.models import Group, SentReminder
 from domains.reminders.cadence import cadence_for
 from domains.reminders.events import ReminderSent
 from hub.bus import EventBus
@@ -59,7 +58,7 @@ class ReminderService:
                     self.session.add(reminder)
             except IntegrityError:
                 continue  # another process sent this one
-            recipients = await self._notify_responsible(group, key, items, days_left, cadence.urgent)
+            # The notification subscriber writes the messages to the coordinators in this same transaction.
             self.bus.publish(
                 ReminderSent(
                     org_id=str(group.org_id),
@@ -68,54 +67,10 @@ class ReminderService:
                     number=group.number,
                     cadence=cadence.name,
                     urgent=cadence.urgent,
+                    key=key,
+                    days_left=days_left,
                     items=[item.view() for item in items],
-                    recipients=recipients,
                 )
             )
             sent.append(reminder)
         return sent
-
-    async def _notify_responsible(
-        self, group: Group, key: str, items: list[MissingItem], days_left: int, urgent: bool
-    ) -> int:
-        contacts = await self._responsible(group)
-        subject = f"{'URGENT: ' if urgent else ''}{group.number} {group.name} is missing {len(items)} item(s)"
-        lines = [f"{group.number} {group.name} travels in {days_left} day(s) ({group.start_date}).", ""]
-        lines += [f"- [{item.severity}] {item.area}: {item.message}" for item in items]
-        outbox = NotificationService(self.session, self.bus)
-        for channel, address in contacts:
-            body = "\n".join(lines) if channel == "email" else f"{subject}. Open the board for details."
-            await outbox.enqueue(
-                group.org_id, key=f"reminder:{key}:{channel}:{address}", category="reminder.missing_data",
-                channel=channel, recipient=address, subject=subject, body=body,
-            )  # fmt: skip
-        return len(contacts)
-
-    async def _responsible(self, group: Group) -> list[tuple[str, str]]:
-        """The group's assigned coordinators; without one, the organization's coordinators and dispatchers."""
-        staff = (
-            (
-                await self.session.execute(
-                    select(StaffMember)
-                    .join(Assignment, Assignment.staff_id == StaffMember.id)
-                    .where(
-                        Assignment.group_id == group.id,
-                        Assignment.role == "coordinator",
-                        Assignment.status != "declined",
-                    )
-                )
-            )
-            .scalars()
-            .all()
-        )
-        contacts = [
-            ("sms", person.phone) if person.preferred_contact == "sms" and person.phone else ("email", person.email)
-            for person in staff
-            if person.phone or person.email
-        ]
-        if not contacts:
-            office = await self.session.execute(
-                select(User.email).where(User.org_id == group.org_id, User.role.in_(("coordinator", "dispatcher")))
-            )
-            contacts = [("email", email) for email in office.scalars()]
-        return sorted({(channel, address) for channel, address in contacts if address})

@@ -13,6 +13,7 @@ from domains.reminders.service import ReminderService
 from hub.core import Hub
 from hub.outbox import LocalOutbox, deliver_pending
 from hub.security import Role
+from hub.wiring import subscribe
 from tests.backends import Backend
 from tests.builders import a_person, a_tour_group, an_organization, bearer, sign_in
 from tests.live import LiveClient
@@ -77,6 +78,7 @@ async def test_a_dispatcher_sees_another_dispatchers_assignment_live(
 
 
 async def test_reminders_go_out_once_per_period_and_more_often_near_travel(hub: Hub, data_dir: Path) -> None:
+    subscribe(hub)  # as in the running hub: the reminder's messages are written with it
     org = await an_organization(hub)
     carla = await a_person(hub, org, Role.COORDINATOR, "Carla")
     lisbon = await a_tour_group(hub, org=org)  # starts 2027-04-10, lacks a driver and a coordinator
