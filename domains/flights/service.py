@@ -17,9 +17,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domains.flights.events import FlightAdded, FlightChanged, PassengerAdded
 from domains.flights.schemas import FlightCreate, FlightUpdate, PassengerCreate
+from domains.lookup import get_scoped
 from domains.models import Flight, FlightPassenger, Group, Participant
 from hub.bus import EventBus
-from hub.errors import Conflict, Invalid, NotFound
+from hub.errors import Conflict, Invalid
 
 BOARD = "board:dispatch"
 # IATA airline designator: two letters/digits but not two digits ("AZ", "U2", "9W"), then 1-4 digits and
@@ -124,20 +125,10 @@ class FlightService:
         self.bus = bus
 
     async def _group(self, group_id: uuid.UUID) -> Group:
-        # A plain select: the unit of work's organization filter applies, so another org's group is NotFound.
-        group = (await self.session.execute(select(Group).where(Group.id == group_id))).scalar_one_or_none()
-        if group is None:
-            raise NotFound("group not found")
-        return group
+        return await get_scoped(self.session, Group, group_id, "group")
 
     async def get_flight(self, flight_id: uuid.UUID, *, lock: bool = False) -> Flight:
-        query = select(Flight).where(Flight.id == flight_id)
-        if lock:
-            query = query.with_for_update().execution_options(populate_existing=True)
-        flight = (await self.session.execute(query)).scalar_one_or_none()
-        if flight is None:
-            raise NotFound("flight not found")
-        return flight
+        return await get_scoped(self.session, Flight, flight_id, "flight", lock=lock)
 
     async def list_flights(self, group_id: uuid.UUID) -> Sequence[Flight]:
         await self._group(group_id)

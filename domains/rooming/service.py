@@ -11,13 +11,14 @@ from msgspec import UnsetType
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domains.lookup import get_scoped
 from domains.models import Group, Participant, Room, RoomingList, RoomOccupant
 from domains.rooming.events import RoomingListUpdated
 from domains.rooming.importer import GuestRow, match_names
 from domains.rooming.schemas import GuestChange, ImportResult, Problems, RoomIn, RoomingListCreate, RoomingListUpdate
 from hub.bus import EventBus
 from hub.db import utcnow
-from hub.errors import Invalid, NotFound
+from hub.errors import Invalid
 
 BOARD = "board:dispatch"
 UNSPECIFIED_TYPE = "unspecified"
@@ -42,21 +43,11 @@ class RoomingService:
         self.bus = bus
 
     async def _group(self, group_id: uuid.UUID) -> Group:
-        # A plain select: the unit of work's organization filter applies, so another org's group is NotFound.
-        group = (await self.session.execute(select(Group).where(Group.id == group_id))).scalar_one_or_none()
-        if group is None:
-            raise NotFound("group not found")
-        return group
+        return await get_scoped(self.session, Group, group_id, "group")
 
     async def _list(self, list_id: uuid.UUID, *, lock: bool = False) -> RoomingList:
-        query = select(RoomingList).where(RoomingList.id == list_id)
-        if lock:
-            # Every write to one list is serialized on its row (SQLite already serializes writers).
-            query = query.with_for_update().execution_options(populate_existing=True)
-        rooming_list = (await self.session.execute(query)).scalar_one_or_none()
-        if rooming_list is None:
-            raise NotFound("rooming list not found")
-        return rooming_list
+        # Every write to one list is serialized on its row (SQLite already serializes writers).
+        return await get_scoped(self.session, RoomingList, list_id, "rooming list", lock=lock)
 
     async def get_list(self, list_id: uuid.UUID) -> RoomingList:
         return await self._list(list_id)

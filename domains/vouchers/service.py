@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domains.lookup import get_scoped
 from domains.models import Group, Participant, Partner, RoomingList, User, Voucher, VoucherTransition
 from domains.numbering import next_number
 from domains.vouchers.codes import VoucherCodes
@@ -270,10 +271,7 @@ class VoucherService:
             )
 
     async def _group(self, group_id: uuid.UUID) -> Group:
-        group = await self.session.get(Group, group_id)
-        if group is None or group.org_id != self.session.info.get(ORG_SCOPE, group.org_id):
-            raise NotFound("group not found")
-        return group
+        return await get_scoped(self.session, Group, group_id, "group")
 
     async def _details(self, group: Group, data: VoucherCreate) -> VoucherDetails:
         if isinstance(data, RestaurantVoucherCreate):
