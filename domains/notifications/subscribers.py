@@ -95,11 +95,13 @@ class Handlers:
         if partner is not None:
             message = Message(kind, f"voucher.{change}", f"voucher.{change}:{voucher.id}:{stamp}", **base)
             await self.outbox.notify(group.org_id, who.partner_recipient(partner), message)
-        # Drivers take the group there: a short heads-up by SMS.
+        # Drivers take the group there: a short heads-up by SMS, sent at night only when the service is close,
+        # as assignment requests are.
+        soon = voucher.service_date - utcnow().date() <= URGENT_WITHIN
         for driver in await who.group_staff(self.session, group.id, ("driver",)):
             message = Message(
                 kind, f"voucher.{change}", f"voucher.{change}:{voucher.id}:{stamp}:driver:{driver.id}",
-                channel="sms", timezone=group.timezone, **base,
+                channel="sms", timezone=group.timezone, urgent=soon, **base,
             )  # fmt: skip
             await self.outbox.notify(group.org_id, who.staff_recipient(driver), message)
 
