@@ -13,7 +13,7 @@ from hub.db import create_engine, session_factory
 from hub.security import TokenSettings
 from hub.settings import Settings
 from hub.throttle import FailureWindow, LoginThrottle, MemoryWindow, RedisWindow
-from hub.unit_of_work import UnitOfWork
+from hub.unit_of_work import UnitOfWork, WriterGate
 
 
 class Hub:
@@ -23,6 +23,8 @@ class Hub:
         self.engine: AsyncEngine = create_engine(settings.effective_database_url)
         self.sessions: async_sessionmaker[AsyncSession] = session_factory(self.engine)
         self.subscribers = Subscribers()
+        # SQLite serializes writers anyway; queueing them here avoids its sleeping busy handler.
+        self.writer_gate = WriterGate() if settings.uses_sqlite else None
         self.redis: Redis | None = (
             Redis.from_url(settings.redis_url, socket_connect_timeout=2, socket_timeout=5)
             if settings.redis_url
@@ -50,7 +52,7 @@ class Hub:
         return datetime.now(UTC)
 
     def unit_of_work(self, org_id: uuid.UUID | None = None) -> UnitOfWork:
-        return UnitOfWork(self.sessions, self.subscribers, org_id)
+        return UnitOfWork(self.sessions, self.subscribers, org_id, self.writer_gate)
 
     async def close(self) -> None:
         if self.redis is not None:

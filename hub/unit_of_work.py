@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from types import TracebackType
 
@@ -10,6 +11,34 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from hub.bus import EventBus, Subscribers
 from hub.db import ORG_SCOPE
 from hub.errors import DomainError
+
+
+class WriterGate:
+    """One transaction at a time in this process, first come first served.
+
+    SQLite takes its write lock at BEGIN; a second transaction would otherwise poll the lock with
+    SQLite's busy handler, sleeping up to 100 ms between tries, which turns contention into latency.
+    Re-entrant per task, so a unit of work opened inside another (same task) cannot deadlock.
+    """
+
+    def __init__(self) -> None:
+        self._lock = asyncio.Lock()
+        self._owner: asyncio.Task[object] | None = None
+        self._depth = 0
+
+    async def acquire(self) -> None:
+        task = asyncio.current_task()
+        if self._owner is task and task is not None:
+            self._depth += 1
+            return
+        await self._lock.acquire()
+        self._owner, self._depth = task, 1
+
+    def release(self) -> None:
+        self._depth -= 1
+        if self._depth == 0:
+            self._owner = None
+            self._lock.release()
 
 
 class UnitOfWork:
@@ -26,12 +55,16 @@ class UnitOfWork:
         sessions: async_sessionmaker[AsyncSession],
         subscribers: Subscribers,
         org_id: uuid.UUID | None = None,
+        gate: WriterGate | None = None,
     ) -> None:
         self._sessions = sessions
         self._subscribers = subscribers
         self._org_id = org_id
+        self._gate = gate
 
     async def __aenter__(self) -> UnitOfWork:
+        if self._gate is not None:
+            await self._gate.acquire()
         self.session = self._sessions()
         if self._org_id is not None:
             self.session.info[ORG_SCOPE] = self._org_id
@@ -53,6 +86,8 @@ class UnitOfWork:
             raise
         finally:
             await self.session.close()
+            if self._gate is not None:
+                self._gate.release()
         if commit:
             await self.bus.dispatch()
         else:

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domains.models import Assignment, Group, StaffMember, StaffUnavailability
+from domains.models import Assignment, Group, Itinerary, ItineraryItem, StaffMember, StaffUnavailability
 
 # Weights of the score's parts; they add up to 100 for a perfect fit.
 LANGUAGE, SPECIALIZATION, CERTIFIED, RATING, FAIRNESS = 35.0, 20.0, 15.0, 15.0, 15.0
@@ -61,12 +61,25 @@ async def rank_staff(session: AsyncSession, group: Group, role: str, limit: int 
         )
     ).all():
         workload[staff_id] = workload.get(staff_id, 0) + _days(max(start, window_start), min(end, group.start_date))
-    ranked = [_score(person, group, workload.get(person.id, 0)) for person in people if person.id not in busy]
+    # The group's sights: what its itinerary visits, so a "Pena Palace" specialist ranks higher for Sintra.
+    sights = {
+        name.lower()
+        for title, place in (
+            await session.execute(
+                select(ItineraryItem.title, ItineraryItem.place)
+                .join(Itinerary, Itinerary.id == ItineraryItem.itinerary_id)
+                .where(Itinerary.group_id == group.id, ItineraryItem.kind == "visit", ItineraryItem.removed.is_(False))
+            )
+        ).all()
+        for name in (title, (place or {}).get("name", ""))
+        if name
+    }
+    ranked = [_score(person, group, workload.get(person.id, 0), sights) for person in people if person.id not in busy]
     ranked.sort(key=lambda item: (-item.score, item.staff.name))
     return ranked[:limit]
 
 
-def _score(person: StaffMember, group: Group, days_worked: int) -> Ranked:
+def _score(person: StaffMember, group: Group, days_worked: int, sights: set[str]) -> Ranked:
     reasons: list[str] = []
     score = 0.0
     wanted = {language.lower() for language in group.languages}
@@ -79,8 +92,12 @@ def _score(person: StaffMember, group: Group, days_worked: int) -> Ranked:
         )
         if spoken and missing:
             reasons.append(f"does not speak {', '.join(missing)}")
-    cities = {city.lower() for city in group.cities}
-    matches = [item for item in person.specializations if any(city in item.lower() for city in cities)]
+    topics = {city.lower() for city in group.cities} | sights
+    matches = [
+        item
+        for item in person.specializations
+        if any(topic in item.lower() or item.lower() in topic for topic in topics)
+    ]
     if matches:
         score += SPECIALIZATION
         reasons.append(f"specialized in {', '.join(matches)}")

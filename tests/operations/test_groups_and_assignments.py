@@ -185,3 +185,18 @@ async def test_suggestions_rank_available_guides_with_reasons(http: httpx.AsyncC
     assert ranked[0]["score"] > ranked[1]["score"]
     assert "speaks de, en" in ranked[0]["reasons"] and "specialized in Lisbon old town" in ranked[0]["reasons"]
     assert "does not speak de" in ranked[1]["reasons"]
+
+
+async def test_a_specialist_in_the_groups_sights_ranks_higher(http: httpx.AsyncClient, hub: Hub) -> None:
+    from tests.builders import a_tour_group
+    from tests.itinerary.helpers import add, apply
+
+    sintra = await a_tour_group(hub, "Sintra Day")
+    dana = bearer(await sign_in(http, await a_person(hub, sintra.org, Role.DISPATCHER, "Dana")))
+    await apply(hub, sintra.coordinator, sintra.group.id, add("2027-04-11", "Pena Palace", kind="visit"))
+    await ana_the_guide(http, dana, name="Paula", languages=["en"], specializations=["Pena Palace"], rating=4.0)
+    await ana_the_guide(http, dana, name="Rui", languages=["en"], rating=4.0)
+    # Ana (from the builder) is already assigned to this group, so she is not suggested again.
+    ranked = (await http.get(f"/api/v1/groups/{sintra.group.id}/staff-suggestions", headers=dana)).json()
+    assert [r["staff"]["name"] for r in ranked] == ["Paula", "Rui"]
+    assert "specialized in Pena Palace" in ranked[0]["reasons"]
