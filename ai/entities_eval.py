@@ -1,7 +1,7 @@
 """Evaluation of ``ai.entities.extract``: our hand-written JSONL set and the MultiWOZ slot spans.
 
     python -m ai.eval entities ai/data/entities_eval.jsonl
-    python -m ai.eval multiwoz /work/shared/datasets/multiwoz_slots/test.jsonl
+    python -m ai.eval multiwoz ../shared/datasets/multiwoz_slots/test.jsonl
 
 Both print precision/recall/F1 per type (or slot group) and end with one JSON line; the
 functions return that final dict. ``python -m ai.entities_eval {entities|multiwoz} FILE [--errors]``

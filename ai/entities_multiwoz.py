@@ -1,6 +1,6 @@
 """Mapping between MultiWOZ slot spans and our entity types, and the span matching rule.
 
-Slot groups (see /work/shared/datasets/multiwoz_slots/README.md) map to our types:
+Slot groups (see ../shared/datasets/multiwoz_slots/README.md) map to our types:
 people -> people_count, day -> date (compared by weekday), nights -> duration_nights,
 time -> time, names and places -> place. A prediction is a true positive when it has the
 same group, the same normalised value and a character span that overlaps the gold span
