@@ -17,6 +17,7 @@ from domains.conversations.events import (
     RoomEventRecorded,
 )
 from domains.conversations.log import Replay, RoomLog
+from domains.lookup import get_scoped
 from domains.models import ChatMessage, RoomRead, SharedFile
 from hub.bus import EventBus
 from hub.db import utcnow
@@ -129,10 +130,7 @@ class ConversationService:
         return seq
 
     async def get_file(self, file_id: uuid.UUID) -> SharedFile:
-        file = await self.session.get(SharedFile, file_id)
-        if file is None:
-            raise NotFound("file not found")
-        return file
+        return await get_scoped(self.session, SharedFile, file_id, "file")
 
     async def _store(
         self,

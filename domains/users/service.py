@@ -9,12 +9,12 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domains.lookup import get_scoped
 from domains.models import User
 from domains.users.events import UserCreated
 from domains.users.schemas import UserCreate, UserOut
 from hub.bus import EventBus
-from hub.db import ORG_SCOPE
-from hub.errors import Conflict, NotFound
+from hub.errors import Conflict
 from hub.security import Role, hash_password
 
 
@@ -44,11 +44,7 @@ class UserService:
         return result.scalar_one_or_none()
 
     async def get(self, user_id: uuid.UUID) -> User:
-        user = await self.session.get(User, user_id)
-        # session.get may answer from the identity map, so the tenant check is repeated here.
-        if user is None or user.org_id != self.session.info.get(ORG_SCOPE, user.org_id):
-            raise NotFound("user not found")
-        return user
+        return await get_scoped(self.session, User, user_id, "user")
 
     async def list_users(self, role: Role | None = None) -> Sequence[User]:
         query = select(User).order_by(func.lower(User.name))

@@ -34,7 +34,7 @@ from domains.vouchers.schemas import (
     VoucherDetails,
 )
 from hub.bus import EventBus
-from hub.db import ORG_SCOPE, utcnow
+from hub.db import utcnow
 from hub.errors import Conflict, Forbidden, Invalid, NotFound
 from hub.security import Principal, Role
 
@@ -105,12 +105,8 @@ class VoucherService:
     # --- reading -----------------------------------------------------------------------------------
 
     async def get(self, voucher_id: uuid.UUID, *, lock: bool = False) -> Voucher:
-        query = select(Voucher).where(Voucher.id == voucher_id).execution_options(populate_existing=True)
         # FOR UPDATE serializes concurrent transitions of one voucher on PostgreSQL (SQLite locks at BEGIN).
-        voucher = await self.session.scalar(query.with_for_update() if lock else query)
-        if voucher is None or voucher.org_id != self.session.info.get(ORG_SCOPE, voucher.org_id):
-            raise NotFound("voucher not found")
-        return voucher
+        return await get_scoped(self.session, Voucher, voucher_id, "voucher", lock=lock)
 
     async def get_visible(self, voucher_id: uuid.UUID, principal: Principal) -> Voucher:
         """Office staff see every voucher of their organization; a partner only the ones issued to it."""
