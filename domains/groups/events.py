@@ -9,6 +9,12 @@ class GroupCreated(Event, frozen=True, kw_only=True):
     number: str
 
 
+class GroupUpdated(Event, frozen=True, kw_only=True):
+    name = "group.updated"
+    group_id: str
+    fields: list[str]
+
+
 class GroupStatusChanged(Event, frozen=True, kw_only=True):
     name = "group.status_changed"
     group_id: str

@@ -5,9 +5,12 @@ from datetime import date
 from typing import Annotated
 
 import msgspec
+from msgspec import UNSET, UnsetType
 
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 Text = Annotated[str, msgspec.Meta(max_length=1000)]
+# What the travelers like ("wine", "street art"); the recommender reads them.
+Interests = Annotated[list[Annotated[str, msgspec.Meta(min_length=1, max_length=60)]], msgspec.Meta(max_length=30)]
 
 
 class GroupCreate(msgspec.Struct, forbid_unknown_fields=True):
@@ -18,6 +21,20 @@ class GroupCreate(msgspec.Struct, forbid_unknown_fields=True):
     cities: list[str] = []
     languages: list[str] = []
     notes: Annotated[str, msgspec.Meta(max_length=4000)] = ""
+    interests: Interests = []
+
+
+class GroupUpdate(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+    """Only the fields named change. Status moves through `transition`, never here."""
+
+    name: Name | UnsetType = UNSET
+    start_date: date | UnsetType = UNSET
+    end_date: date | UnsetType = UNSET
+    timezone: str | UnsetType = UNSET
+    cities: list[str] | UnsetType = UNSET
+    languages: list[str] | UnsetType = UNSET
+    notes: Annotated[str, msgspec.Meta(max_length=4000)] | UnsetType = UNSET
+    interests: Interests | UnsetType = UNSET
 
 
 class GroupTransition(msgspec.Struct, forbid_unknown_fields=True):
@@ -35,6 +52,7 @@ class GroupOut(msgspec.Struct):
     cities: list[str]
     languages: list[str]
     notes: str
+    interests: list[str]
 
 
 class ParticipantCreate(msgspec.Struct, forbid_unknown_fields=True):

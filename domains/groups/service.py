@@ -6,13 +6,14 @@ import uuid
 from collections.abc import Sequence
 from datetime import date
 
+from msgspec import UNSET
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domains.groups.events import GroupCreated, GroupStatusChanged, ParticipantAdded
+from domains.groups.events import GroupCreated, GroupStatusChanged, GroupUpdated, ParticipantAdded
 from domains.groups.lifecycle import STATUSES, check_transition
 from domains.groups.people import e164
-from domains.groups.schemas import BookingCreate, GroupCreate, ParticipantCreate
+from domains.groups.schemas import BookingCreate, GroupCreate, GroupUpdate, ParticipantCreate
 from domains.lookup import get_scoped
 from domains.models import Booking, Group, Participant, User
 from domains.numbering import next_number
@@ -29,6 +30,11 @@ def group_room(group_id: uuid.UUID | str) -> str:
 def group_audience(group_id: uuid.UUID | str) -> tuple[str, ...]:
     """Changes to a group are news for its room and for the dispatch board."""
     return (group_room(group_id), BOARD)
+
+
+def clean_interests(interests: list[str]) -> list[str]:
+    """Lower-cased, trimmed, without repeats, in the order given."""
+    return list(dict.fromkeys(" ".join(word.lower().split()) for word in interests if word.strip()))
 
 
 class GroupService:
@@ -62,6 +68,7 @@ class GroupService:
             cities=data.cities,
             languages=data.languages,
             notes=data.notes,
+            interests=clean_interests(data.interests),
         )
         self.session.add(group)
         await self.session.flush()
@@ -70,6 +77,29 @@ class GroupService:
                 org_id=str(org_id), audience=group_audience(group.id), group_id=str(group.id), number=group.number
             )
         )
+        return group
+
+    async def update_group(self, group_id: uuid.UUID, data: GroupUpdate) -> Group:
+        """Change the named fields; the number stays (it was given for the original start year)."""
+        group = await self.get_group(group_id, lock=True)
+        values = {name: getattr(data, name) for name in data.__struct_fields__ if getattr(data, name) is not UNSET}
+        if "name" in values:
+            values["name"] = values["name"].strip()
+            if not values["name"]:
+                raise Invalid("name must not be blank")
+        if "interests" in values:
+            values["interests"] = clean_interests(values["interests"])
+        changed = [name for name, value in values.items() if getattr(group, name) != value]
+        for name in changed:
+            setattr(group, name, values[name])
+        if group.end_date < group.start_date:
+            raise Invalid("end_date must not be before start_date")
+        if changed:
+            self.bus.publish(
+                GroupUpdated(
+                    org_id=str(group.org_id), audience=group_audience(group.id), group_id=str(group.id), fields=changed
+                )
+            )
         return group
 
     async def change_status(self, group_id: uuid.UUID, target: str) -> Group:

@@ -7,7 +7,7 @@ log from empty, and clients on the `itinerary:applied` events they receive in se
 are plain JSON, so a client in any language can do the same.
 
 An item: `{id, day, key, kind, title, start, end, place, notes, status, voucher_id, flight_id,
-staff_ids, removed}`, all JSON values (ids and dates as strings).
+catalog_item_id, staff_ids, removed}`, all JSON values (ids and dates as strings).
 """
 
 from __future__ import annotations
@@ -25,7 +25,19 @@ from hub.errors import Conflict, Invalid, NotFound
 Item = dict[str, Any]
 Items = dict[str, Item]
 
-FIELDS = ("title", "kind", "start", "end", "place", "notes", "status", "voucher_id", "flight_id", "staff_ids")
+FIELDS = (
+    "title",
+    "kind",
+    "start",
+    "end",
+    "place",
+    "notes",
+    "status",
+    "voucher_id",
+    "flight_id",
+    "catalog_item_id",
+    "staff_ids",
+)
 DEFAULTS: dict[str, Any] = {
     "kind": "note",
     "start": None,
@@ -35,6 +47,7 @@ DEFAULTS: dict[str, Any] = {
     "status": "planned",
     "voucher_id": None,
     "flight_id": None,
+    "catalog_item_id": None,
     "staff_ids": [],
 }
 MAX_KEY_LENGTH = 512

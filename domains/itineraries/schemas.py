@@ -39,6 +39,7 @@ class ItemFields(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True)
     status: Status | UnsetType = UNSET
     voucher_id: uuid.UUID | UnsetType | None = UNSET
     flight_id: uuid.UUID | UnsetType | None = UNSET
+    catalog_item_id: uuid.UUID | UnsetType | None = UNSET
     staff_ids: Annotated[list[uuid.UUID], Meta(max_length=MAX_STAFF)] | UnsetType = UNSET
 
 

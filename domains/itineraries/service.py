@@ -33,7 +33,7 @@ from domains.itineraries.schemas import (
 from domains.itineraries.summary import summarize
 from domains.itineraries.validation import DEFAULT_SPEED_KMH, check_item, warnings
 from domains.lookup import get_scoped
-from domains.models import Group, Itinerary, ItineraryOp
+from domains.models import CatalogItem, Group, Itinerary, ItineraryOp
 from hub.bus import EventBus
 from hub.db import utcnow
 from hub.errors import Forbidden, Invalid
@@ -111,6 +111,7 @@ class ItineraryService:
             resolved, dropped = resolve(op, items)
         touched = self._touched(resolved)
         if not dropped:
+            await self._check_catalog_link(resolved)
             apply_op(items, resolved)
             for item_id in touched:
                 if not items[item_id]["removed"]:
@@ -230,6 +231,14 @@ class ItineraryService:
             raise Invalid("seq is ahead of the room; restore to a seq you have seen")
         target = replay(await store.ops_until(self.session, itinerary, to_seq))
         return {"type": "restore", "seq": to_seq, "items": restore_diff(current, target)}
+
+    async def _check_catalog_link(self, resolved: dict[str, Any]) -> None:
+        """A newly linked catalog item must be this organization's and still offered."""
+        linked = (resolved.get("fields") or {}).get("catalog_item_id")
+        if linked:
+            item = await get_scoped(self.session, CatalogItem, uuid.UUID(linked), "catalog item")
+            if not item.active:
+                raise Invalid(f"the catalog item '{item.name}' is retired")
 
     @staticmethod
     def _touched(resolved: dict[str, Any]) -> list[str]:

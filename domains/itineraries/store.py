@@ -32,6 +32,7 @@ def item_of(row: ItineraryItem) -> Item:
         "status": row.status,
         "voucher_id": str(row.voucher_id) if row.voucher_id else None,
         "flight_id": str(row.flight_id) if row.flight_id else None,
+        "catalog_item_id": str(row.catalog_item_id) if row.catalog_item_id else None,
         "staff_ids": list(row.staff_ids),
         "removed": row.removed,
     }
@@ -40,8 +41,9 @@ def item_of(row: ItineraryItem) -> Item:
 def _column_values(item: Item) -> dict[str, Any]:
     values = {COLUMNS.get(name, name): value for name, value in item.items() if name != "id"}
     values["day"] = date.fromisoformat(item["day"])
-    for name in ("voucher_id", "flight_id"):
-        values[name] = uuid.UUID(item[name]) if item[name] else None
+    for name in ("voucher_id", "flight_id", "catalog_item_id"):
+        # Items logged before catalog links existed have no `catalog_item_id`.
+        values[name] = uuid.UUID(item[name]) if item.get(name) else None
     return values
 
 

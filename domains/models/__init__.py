@@ -1,6 +1,7 @@
 """Every SQLAlchemy table, one module per aggregate; importing this package registers them all."""
 
 from domains.models.auth_sessions import AuthSession, RefreshToken
+from domains.models.catalog import CatalogItem
 from domains.models.conversations import ChatMessage, RoomEvent, RoomRead, RoomSequence, SharedFile
 from domains.models.flights import Flight, FlightPassenger
 from domains.models.groups import Group
@@ -18,6 +19,7 @@ __all__ = [
     "Assignment",
     "AuthSession",
     "Booking",
+    "CatalogItem",
     "ChatMessage",
     "Flight",
     "FlightPassenger",

@@ -24,5 +24,7 @@ class Group(OrgScoped, Base):
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     cities: Mapped[list[str]] = mapped_column(JSON, default=list)
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # What the travelers told us they like ("wine", "street art"): the recommender reads it.
+    interests: Mapped[list[str]] = mapped_column(JSON, default=list)
     notes: Mapped[str] = mapped_column(String(4000), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

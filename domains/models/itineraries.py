@@ -49,6 +49,8 @@ class ItineraryItem(OrgScoped, Base):
     # Plain ids, no foreign keys: a cancelled voucher or flight must not break the plan people are reading.
     voucher_id: Mapped[uuid.UUID | None] = mapped_column(default=None)
     flight_id: Mapped[uuid.UUID | None] = mapped_column(default=None)
+    # What was booked from the catalog; read as "what this group did" by the recommender.
+    catalog_item_id: Mapped[uuid.UUID | None] = mapped_column(default=None, index=True)
     staff_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
     removed: Mapped[bool] = mapped_column(default=False)
 

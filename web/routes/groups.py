@@ -6,7 +6,7 @@ import uuid
 from datetime import date
 from typing import Literal
 
-from litestar import Controller, get, post
+from litestar import Controller, get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from domains.assignments.schemas import AssignmentCreate, AssignmentOut
@@ -17,6 +17,7 @@ from domains.groups.schemas import (
     GroupCreate,
     GroupOut,
     GroupTransition,
+    GroupUpdate,
     ParticipantCreate,
     ParticipantOut,
 )
@@ -58,6 +59,14 @@ class GroupController(Controller):
     async def get_group(self, group_id: GroupId, identity: IdentityDep, hub: HubDep) -> GroupOut:
         async with hub.unit_of_work(identity.principal.org_id) as uow:
             return group_out(await GroupService(uow.session, uow.bus).get_group(group_id))
+
+    @patch("/{group_id:uuid}")
+    async def update_group(
+        self, group_id: GroupId, data: JSONBody[GroupUpdate], identity: IdentityDep, hub: HubDep
+    ) -> GroupOut:
+        """Change the named fields (name, dates, time zone, cities, languages, notes, interests)."""
+        async with hub.unit_of_work(identity.principal.org_id) as uow:
+            return group_out(await GroupService(uow.session, uow.bus).update_group(group_id, data))
 
     @post("/{group_id:uuid}/transition", status_code=200)
     async def transition(

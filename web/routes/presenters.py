@@ -23,6 +23,7 @@ def group_out(group: Group) -> GroupOut:
         cities=group.cities,
         languages=group.languages,
         notes=group.notes,
+        interests=group.interests,
     )
 
 

@@ -1,0 +1,1 @@
+"""The organization's catalog of tours, activities, restaurants and hotels."""
