@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, ForeignKey, MetaData, Uuid, event
+from sqlalchemy import DateTime, ForeignKey, MetaData, Table, Uuid, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, ORMExecuteState, Session, mapped_column, with_loader_criteria
 from sqlalchemy.pool import NullPool
@@ -102,6 +104,11 @@ def _sqlite_begin_immediate(conn: Any) -> None:
     # Writers take the lock at BEGIN, so two transactions never deadlock upgrading read locks;
     # SQLite then serializes writes, which is what row locks give us on PostgreSQL.
     conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def dialect_insert(session: AsyncSession) -> Callable[[Table], postgresql.Insert | sqlite.Insert]:
+    """`insert` of the dialect the session talks to, for INSERT ... ON CONFLICT (both dialects spell it alike)."""
+    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

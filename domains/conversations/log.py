@@ -6,18 +6,38 @@ Chat and the itinerary both write here, so one `since` on rejoin catches a clien
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from functools import cache
+from typing import Any, cast
 
-from sqlalchemy import insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Table, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.dml import ReturningInsert
 
 from domains.conversations.events import RoomEventRecorded
 from domains.models import RoomEvent, RoomSequence
 from hub.bus import EventBus
+from hub.db import dialect_insert, utcnow
 
 MAX_REPLAY = 200
+
+# Chat's hot path runs these Core statements, built once: the ORM's flush and per-call statement
+# building cost more CPU than SQLite spends storing the rows.
+_SEQUENCES = cast(Table, RoomSequence.__table__)
+_INSERT_EVENT = insert(cast(Table, RoomEvent.__table__))
+
+
+@cache
+def _bump_statement(
+    dialect_insert: Callable[[Table], postgresql.Insert | sqlite.Insert],
+) -> ReturningInsert[int]:
+    return (
+        dialect_insert(_SEQUENCES)
+        .on_conflict_do_update(index_elements=[_SEQUENCES.c.room], set_={"last_seq": _SEQUENCES.c.last_seq + 1})
+        .returning(_SEQUENCES.c.last_seq)
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,25 +53,22 @@ class RoomLog:
         self.bus = bus
 
     async def next_seq(self, org_id: uuid.UUID, room: str) -> int:
-        """Bump the room's counter; the UPDATE holds the row lock until commit, so seqs have no gaps."""
-        bumped = await self.session.execute(
+        """Bump the room's counter, creating it on first use, in one statement. The row stays locked until
+        commit (on SQLite the whole database does), so seqs are handed out in commit order with no gaps."""
+        bump = _bump_statement(dialect_insert(self.session))
+        bumped = await self.session.execute(bump, {"room": room, "org_id": org_id, "last_seq": 1})
+        return int(bumped.scalar_one())
+
+    async def give_back_seq(self, room: str) -> None:
+        """Undo `next_seq` when nothing was stored under it; safe because we still hold the counter's lock."""
+        await self.session.execute(
             update(RoomSequence)
             .where(RoomSequence.room == room)
-            .values(last_seq=RoomSequence.last_seq + 1)
-            .returning(RoomSequence.last_seq)
+            .values(last_seq=RoomSequence.last_seq - 1)
             .execution_options(synchronize_session=False)
         )
-        value = bumped.scalar_one_or_none()
-        if value is not None:
-            return int(value)
-        try:
-            async with self.session.begin_nested():
-                await self.session.execute(insert(RoomSequence).values(room=room, org_id=org_id, last_seq=1))
-            return 1
-        except IntegrityError:
-            return await self.next_seq(org_id, room)
 
-    def record(
+    async def record(
         self,
         kind: type[RoomEventRecorded],
         org_id: uuid.UUID,
@@ -60,8 +77,18 @@ class RoomLog:
         seq: int,
         data: dict[str, Any],
     ) -> None:
-        self.session.add(
-            RoomEvent(org_id=org_id, room=room, seq=seq, type=kind.name, payload=data, author_id=author_id)
+        """Store the event under `seq` and announce it once the unit of work commits."""
+        await self.session.execute(
+            _INSERT_EVENT,
+            {
+                "org_id": org_id,
+                "room": room,
+                "seq": seq,
+                "type": kind.name,
+                "payload": data,
+                "author_id": author_id,
+                "created_at": utcnow(),
+            },
         )
         self.bus.publish(kind(org_id=str(org_id), audience=(room,), room=room, seq=seq, data=data))
 
@@ -74,7 +101,7 @@ class RoomLog:
         data: dict[str, Any],
     ) -> int:
         seq = await self.next_seq(org_id, room)
-        self.record(kind, org_id, author_id, room, seq, data)
+        await self.record(kind, org_id, author_id, room, seq, data)
         return seq
 
     async def current_seq(self, room: str) -> int:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from collections.abc import Callable
+from functools import cache
+from typing import Any, cast
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Table, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.dml import ReturningInsert
 
 from domains.conversations.events import (
     FileShared,
@@ -20,13 +23,28 @@ from domains.conversations.log import Replay, RoomLog
 from domains.lookup import get_scoped
 from domains.models import ChatMessage, RoomRead, SharedFile
 from hub.bus import EventBus
-from hub.db import utcnow
+from hub.db import dialect_insert, utcnow
 from hub.errors import Forbidden, Invalid, NotFound
 from hub.security import Principal
 
 MAX_TEXT = 4000
 MAX_CLIENT_ID = 64
 MAX_PAGE = 100
+_MESSAGE_COLUMNS = ["id", "org_id", "room", "seq", "author_id", "author_name", "client_id", "kind", "text"]
+_MESSAGE_COLUMNS += ["file_id", "created_at"]
+_MESSAGES = cast(Table, ChatMessage.__table__)
+
+
+@cache
+def _store_statement(
+    dialect_insert: Callable[[Table], postgresql.Insert | sqlite.Insert],
+) -> ReturningInsert[uuid.UUID]:
+    """Store a message, or nothing when its client_id is taken; built once per dialect (chat's hot path)."""
+    return (
+        dialect_insert(_MESSAGES)
+        .on_conflict_do_nothing(index_elements=[_MESSAGES.c.room, _MESSAGES.c.author_id, _MESSAGES.c.client_id])
+        .returning(_MESSAGES.c.id)
+    )
 
 
 def message_view(message: ChatMessage, file: SharedFile | None = None) -> dict[str, Any]:
@@ -72,11 +90,8 @@ class ConversationService:
             raise Invalid("text must be a non-empty string")
         if len(text) > MAX_TEXT:
             raise Invalid(f"text is longer than {MAX_TEXT} characters")
-        existing = await self._by_client_id(room, author.user_id, client_id)
-        if existing is not None:
-            return message_view(existing, await self._file_of(existing))
         message = await self._store(author, author_name, room, client_id, text, kind="text")
-        return message_view(message)
+        return message_view(message, await self._file_of(message))
 
     async def share_file(self, author: Principal, author_name: str, room: str, file: SharedFile) -> dict[str, Any]:
         """A shared file is a chat message of kind `file`, so it is in the room's history and replay."""
@@ -143,35 +158,38 @@ class ConversationService:
         file: SharedFile | None = None,
     ) -> ChatMessage:
         log = RoomLog(self.session, self.bus)
+        seq = await log.next_seq(author.org_id, room)
         message = ChatMessage(
             id=uuid.uuid4(),
             org_id=author.org_id,
             room=room,
-            seq=0,
+            seq=seq,
             author_id=author.user_id,
             author_name=author_name,
             client_id=client_id,
             kind=kind,
             text=text,
             file_id=file.id if file else None,
+            created_at=utcnow(),
         )
-        try:
-            # The seq is taken inside the savepoint: a refused duplicate gives its number back.
-            async with self.session.begin_nested():
-                message.seq = await log.next_seq(author.org_id, room)
-                self.session.add(message)
-        except IntegrityError:
-            # The same client_id raced in from another connection; the first one stored wins.
+        # One statement stores the message or finds its client_id taken (a resend, or the same message racing in
+        # from another connection); the stored one wins and this seq goes back unused.
+        stored = await self.session.execute(
+            _store_statement(dialect_insert(self.session)),
+            {column: getattr(message, column) for column in _MESSAGE_COLUMNS},
+        )
+        if stored.scalar_one_or_none() is None:
+            await log.give_back_seq(room)
             existing = await self._by_client_id(room, author.user_id, client_id)
-            if existing is None:
-                raise
+            if existing is None:  # pragma: no cover - the conflict names a row that must exist
+                raise Invalid("the message could not be stored")
             return existing
-        log.record(
+        await log.record(
             MessagePosted if kind == "text" else FileShared,
             author.org_id,
             author.user_id,
             room,
-            message.seq,
+            seq,
             {"message": message_view(message, file)} | ({"file": file_view(file)} if file else {}),
         )
         return message
