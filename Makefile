@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint fmt migrate seed bench bench-realtime clean
+.PHONY: help install browser run test lint fmt migrate seed bench bench-realtime clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -23,7 +23,14 @@ $(STAMP): pyproject.toml constraints.txt web/package.json web/package-lock.json
 	cd web && npm ci --no-audit --no-fund --loglevel=error
 	touch $(STAMP)
 
-install: $(STAMP) ## create .venv and install everything (Python packages, front-end packages)
+install: $(STAMP) browser ## create .venv and install everything (Python packages, front-end packages, Chromium)
+
+# The browser tests drive Debian's Chromium (no browser download by Playwright); apt installs it when missing.
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+browser: ## install Chromium for the browser tests with apt when /usr/bin/chromium is missing
+	@test -x $(CHROMIUM) || $(SUDO) apt-get install -y chromium || { $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium; }
+	@test -x $(CHROMIUM) || { echo "the browser tests need $(CHROMIUM): install the Debian package 'chromium' (apt-get install -y chromium)" >&2; exit 1; }
 
 migrate: install ## apply database migrations
 	$(BIN)/python -m hub migrate
@@ -34,7 +41,7 @@ seed: migrate ## load demo data (idempotent)
 run: seed ## serve the hub with demo data on http://127.0.0.1:8000 (embedded SQLite under var/)
 	$(BIN)/python -m hub run --host $(HOST) --port $(PORT)
 
-test: install ## run the whole test suite (SQLite; PostgreSQL and Redis too when HUB_TEST_*_URL are set)
+test: install browser ## run the whole test suite, browser tests included (SQLite; PostgreSQL and Redis too when HUB_TEST_*_URL are set)
 	$(BIN)/python -m pytest
 
 lint: install ## ruff, mypy strict on hub and domains, import-linter layering contracts
@@ -54,4 +61,4 @@ bench-realtime: install ## Socket.IO capacity: the hub against a bare python-soc
 	$(BIN)/python -m bench realtime
 
 clean: ## remove the virtualenv, front-end packages and local data
-	rm -rf $(VENV) web/node_modules var
+	rm -rf $(VENV) web/node_modules var test-artifacts

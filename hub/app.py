@@ -10,8 +10,10 @@ from litestar.config.cors import CORSConfig
 from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
+from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
 from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
 from litestar.types import ASGIApp
 
 from hub.core import Hub
@@ -23,7 +25,7 @@ from realtime.server import Realtime
 from web.deps import DEPENDENCIES
 from web.errors import EXCEPTION_HANDLERS
 from web.middleware import HubMiddleware
-from web.pages import NODE_MODULES, STATIC_DIR
+from web.pages import NODE_MODULES, STATIC_DIR, TEMPLATES_DIR
 
 
 class MetricsController(PrometheusController):
@@ -55,6 +57,7 @@ def build_litestar(hub: Hub, realtime: Realtime) -> Litestar:
             create_static_files_router("/static", directories=[STATIC_DIR], name="static"),
             create_static_files_router("/static/vendor", directories=[NODE_MODULES], name="vendor"),
         ],
+        template_config=TemplateConfig(directory=TEMPLATES_DIR, engine=JinjaTemplateEngine),
         dependencies=DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[prometheus.middleware],

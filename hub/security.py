@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import enum
 import hashlib
+import hmac
 import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from http.cookies import CookieError, SimpleCookie
 
 import jwt
 import pyotp
@@ -129,3 +131,26 @@ def totp_uri(secret: str, email: str, issuer: str = "Spirit Hub") -> str:
 def verify_totp(secret: str, code: str) -> bool:
     # One step of drift either way covers phones whose clocks are a little off.
     return pyotp.TOTP(secret).verify(code.strip(), valid_window=1)
+
+
+# The web app's cookie session (docs/web.md). The access token rides in an HttpOnly cookie so a script
+# injection cannot read it; the CSRF token is readable on purpose: scripts echo it in `X-CSRF-Token`.
+SESSION_COOKIE = "hub_session"
+REFRESH_COOKIE = "hub_refresh"
+CSRF_COOKIE = "hub_csrf"
+
+
+def csrf_token_for(session_id: uuid.UUID, secret: str) -> str:
+    """Bound to the sign-in session, so a cookie planted by a sibling site cannot pass the check."""
+    return hmac.new(secret.encode(), f"csrf:{session_id}".encode(), hashlib.sha256).hexdigest()
+
+
+def cookie_value(cookie_header: str, name: str) -> str | None:
+    """One cookie out of a raw `Cookie:` header; a malformed header counts as no cookie."""
+    jar = SimpleCookie()
+    try:
+        jar.load(cookie_header)
+    except CookieError:
+        return None
+    morsel = jar.get(name)
+    return morsel.value if morsel is not None and morsel.value else None

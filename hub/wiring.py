@@ -22,10 +22,12 @@ from web.routes.itineraries import ItineraryController
 from web.routes.notifications import NotificationSettingsController, OutboxController
 from web.routes.ops import health, readiness
 from web.routes.organizations import OrganizationController
+from web.routes.pages import PAGES
 from web.routes.rooming import RoomingController
 from web.routes.staff import AssignmentController, StaffController
 from web.routes.users import UserController
 from web.routes.vouchers import GroupVoucherController, PartnerController, VoucherController
+from web.routes.web_session import WebSessionController
 from web.routes.webhooks import ProviderWebhooks
 
 # Everything under /api/v1 needs a signed-in caller, except handlers marked `exclude_from_auth`.
@@ -34,6 +36,7 @@ API = Router(
     guards=[authenticate],
     route_handlers=[
         AuthController,
+        WebSessionController,
         me,
         UserController,
         OrganizationController,
@@ -56,7 +59,7 @@ API = Router(
     ],
 )
 
-PUBLIC: list[ControllerRouterHandler] = [health, readiness, api_docs]
+PUBLIC: list[ControllerRouterHandler] = [health, readiness, api_docs, *PAGES]
 
 
 def build_jobs(hub: Hub) -> list[Job]:

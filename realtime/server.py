@@ -20,7 +20,7 @@ import socketio
 from domains.auth.service import AuthService
 from hub.core import Hub
 from hub.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, TooLarge, Unauthenticated
-from hub.security import Principal
+from hub.security import SESSION_COOKIE, Principal, cookie_value
 from realtime import metrics
 from realtime.presence import Member, MemoryPresence, PresenceStore, RedisPresence
 from realtime.ratelimit import TokenBucket
@@ -127,9 +127,13 @@ class Realtime:
     async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
         token = auth.get("token") if isinstance(auth, dict) else None
         if not isinstance(token, str) or not token:
+            # The web app's pages hold no token: their same-origin handshake carries the HttpOnly
+            # session cookie instead (Socket.IO already refuses foreign origins), checked the same way.
+            token = cookie_value(environ.get("HTTP_COOKIE", ""), SESSION_COOKIE)
+        if not isinstance(token, str) or not token:
             metrics.REFUSED_CONNECTIONS.inc()
             raise socketio.exceptions.ConnectionRefusedError(
-                "unauthenticated: connect with auth={'token': <access token>}"
+                "unauthenticated: connect with auth={'token': <access token>} or sign in on the web"
             )
         try:
             async with self.hub.unit_of_work() as uow:

@@ -1,25 +1,49 @@
-"""Bearer-token authentication, as the app-wide first guard.
+"""Authentication as the app-wide first guard: a Bearer token, or the web app's cookie session.
 
 A guard (not a middleware) so a refused request is an ordinary response that metrics and logs see.
 Handlers marked `exclude_from_auth=True` (health, sign-in, docs) skip it.
+
+Cookies ride along with every request the browser makes, including ones a hostile page triggers, so a
+write authenticated by the cookie must also carry `X-CSRF-Token` equal to the `hub_csrf` cookie (which
+only our own pages can read) and to the value bound to the session. Bearer callers need no such check:
+a browser never adds an Authorization header by itself.
 """
 
 from __future__ import annotations
+
+import hmac
 
 from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
 
 from domains.auth.service import AuthService
 from hub.core import Hub
-from hub.errors import Unauthenticated
+from hub.errors import Forbidden, Unauthenticated
+from hub.security import CSRF_COOKIE, SESSION_COOKIE, Principal, csrf_token_for
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+CSRF_HEADER = "x-csrf-token"
+CSRF_REFUSED = "this request needs the X-CSRF-Token header matching the hub_csrf cookie; reload the page"
 
 
-def bearer_token(connection: ASGIConnection) -> str:  # type: ignore[type-arg]
+def bearer_token(connection: ASGIConnection) -> str | None:  # type: ignore[type-arg]
     header = connection.headers.get("authorization", "")
+    if not header:
+        return None
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthenticated("sign in first: send 'Authorization: Bearer <access token>'")
     return token.strip()
+
+
+def check_csrf(connection: ASGIConnection, principal: Principal | None, secret: str) -> None:  # type: ignore[type-arg]
+    """Double submit, bound to the session when we know it: header == cookie (== HMAC of the session)."""
+    header = connection.headers.get(CSRF_HEADER, "")
+    cookie = connection.cookies.get(CSRF_COOKIE, "")
+    if not header or not cookie or not hmac.compare_digest(header, cookie):
+        raise Forbidden(CSRF_REFUSED)
+    if principal is not None and not hmac.compare_digest(header, csrf_token_for(principal.session_id, secret)):
+        raise Forbidden(CSRF_REFUSED)
 
 
 async def authenticate(connection: ASGIConnection, handler: BaseRouteHandler) -> None:  # type: ignore[type-arg]
@@ -27,5 +51,13 @@ async def authenticate(connection: ASGIConnection, handler: BaseRouteHandler) ->
         return
     hub: Hub = connection.app.state.hub
     token = bearer_token(connection)
+    from_cookie = token is None
+    if token is None:
+        token = connection.cookies.get(SESSION_COOKIE)
+    if not token:
+        raise Unauthenticated("sign in first: send 'Authorization: Bearer <access token>' or sign in on the web")
     async with hub.unit_of_work() as uow:
-        connection.scope["user"] = await AuthService(uow.session, uow.bus, hub.tokens).identify(token)
+        identity = await AuthService(uow.session, uow.bus, hub.tokens).identify(token)
+    if from_cookie and connection.scope.get("method", "GET") not in SAFE_METHODS:
+        check_csrf(connection, identity.principal, hub.tokens.secret)
+    connection.scope["user"] = identity

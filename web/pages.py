@@ -8,6 +8,8 @@ from litestar import MediaType, Response, get
 
 WEB_DIR = Path(__file__).parent
 STATIC_DIR = WEB_DIR / "static"
+# Server-rendered pages of the web app (docs/web.md); Jinja2 with autoescaping.
+TEMPLATES_DIR = WEB_DIR / "templates"
 # Front-end packages come from npm (`make install` runs `npm ci` in web/); never from a CDN.
 NODE_MODULES = WEB_DIR / "node_modules"
 

@@ -1,0 +1,77 @@
+"""Signing in and out in a real browser: wrong passwords, the two-factor step, sign-out."""
+
+from __future__ import annotations
+
+import httpx
+import pyotp
+from playwright.async_api import expect
+
+from hub.core import Hub
+from hub.security import Role
+from tests.browser.conftest import NewPage, Screenshot, SignedInPage
+from tests.builders import a_person, an_organization, bearer, sign_in
+
+
+async def test_a_wrong_password_shows_the_error_and_keeps_the_form(
+    hub: Hub, new_page: NewPage, screenshot: Screenshot
+) -> None:
+    org = await an_organization(hub)
+    dana = await a_person(hub, org, Role.DISPATCHER, "Dana")
+    page = await new_page()
+
+    await page.goto("/board")  # not signed in: sent to sign in, and back here afterwards
+    await expect(page).to_have_url("/signin?next=/board")
+    await page.get_by_label("Email").fill(dana.email)
+    await page.get_by_label("Password").fill("not her password")
+    await page.get_by_role("button", name="Sign in").click()
+
+    await expect(page.get_by_role("alert")).to_have_text("invalid email or password")
+    await expect(page.get_by_label("Email")).to_have_value(dana.email)
+    await screenshot(page)
+
+    await page.get_by_label("Password").fill(dana.password)
+    await page.get_by_role("button", name="Sign in").click()
+    await expect(page).to_have_url("/board")
+    await expect(page.locator(".who-name")).to_have_text("Dana")
+
+
+async def test_two_factor_sign_in_asks_for_the_code_in_a_second_step(
+    http: httpx.AsyncClient, hub: Hub, new_page: NewPage, screenshot: Screenshot
+) -> None:
+    org = await an_organization(hub)
+    carla = await a_person(hub, org, Role.COORDINATOR, "Carla")
+    tokens = bearer(await sign_in(http, carla))
+    secret = (await http.post("/api/v1/auth/totp/setup", headers=tokens)).json()["secret"]
+    await http.post("/api/v1/auth/totp/confirm", json={"code": pyotp.TOTP(secret).now()}, headers=tokens)
+    page = await new_page()
+
+    await page.goto("/signin")
+    await page.get_by_label("Email").fill(carla.email)
+    await page.get_by_label("Password").fill(carla.password)
+    await page.get_by_role("button", name="Sign in").click()
+
+    code = page.get_by_label("One-time code")
+    await expect(code).to_be_focused()
+    await expect(page.get_by_label("Password")).to_be_hidden()
+    await screenshot(page, "code-step")
+    await code.fill("000000")
+    await page.get_by_role("button", name="Verify code").click()
+    await expect(page.get_by_role("alert")).to_contain_text("one-time code is wrong")
+    await code.fill(pyotp.TOTP(secret).now())
+    await page.get_by_role("button", name="Verify code").click()
+    await expect(page).to_have_url("/board")
+
+
+async def test_signing_out_ends_the_session(hub: Hub, signed_in_page: SignedInPage, screenshot: Screenshot) -> None:
+    org = await an_organization(hub)
+    paula = await a_person(hub, org, Role.PARTNER, "Paula")
+    page = await signed_in_page(paula)
+    await expect(page).to_have_url("/partner")
+
+    await page.get_by_role("link", name="Sign out").click()
+
+    await expect(page).to_have_url("/signin?signed_out=1")
+    await expect(page.get_by_text("You are signed out.")).to_be_visible()
+    await screenshot(page)
+    await page.goto("/partner")
+    await expect(page).to_have_url("/signin?next=/partner")
