@@ -62,8 +62,16 @@ def main() -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8001)
     parser.add_argument("--ws", default="websockets-sansio", help="uvicorn websocket implementation (the hub's)")
+    parser.add_argument("--deflate", action="store_true", help="accept permessage-deflate (the hub does not)")
     args = parser.parse_args()
-    uvicorn.run(build_app(), host=args.host, port=args.port, ws=args.ws, log_level="warning")
+    uvicorn.run(
+        build_app(),
+        host=args.host,
+        port=args.port,
+        ws=args.ws,
+        ws_per_message_deflate=args.deflate,
+        log_level="warning",
+    )
 
 
 if __name__ == "__main__":
