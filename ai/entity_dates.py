@@ -148,7 +148,7 @@ def next_month_day(today: dt.date, month: int, day: int) -> dt.date | None:
 @lru_cache(maxsize=2048)
 def _parse_calendar(span: str, today: dt.date) -> dt.date | None:
     # Deferred: importing it costs ~0.2 s and most sentences have no month name. It ships no type stubs.
-    import dateparser  # type: ignore[import-untyped]
+    import dateparser
 
     cleaned = _CALENDAR_PREFIX.sub("", span.strip())
     base = dt.datetime.combine(today, dt.time(12))

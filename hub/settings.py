@@ -66,6 +66,12 @@ class Settings(BaseSettings):
     mail_domain: str = "spirithub.example"  # default senders: bookings@, groups@, dispatch@, noreply@, support@
     confirmation_timeout_minutes: float = 240.0  # unanswered assignment requests are escalated after this
     quiet_hours: str = "21:00-08:00"  # default for recipients without their own
+    # The travelers' assistant (docs/ai.md "The bot"): below this calibrated intent confidence a question
+    # goes to a person; conversations are remembered per traveler for a while (Redis when REDIS_URL is set).
+    bot_handoff_confidence: float = 0.5
+    bot_memory_ttl_seconds: float = 30 * 60
+    bot_memory_max_travelers: int = 10_000
+    bot_max_text_chars: int = 1000
     demo_password: str = "spirit-demo-2026"  # noqa: S105 - printed demo logins, embedded mode only
 
     @property

@@ -32,6 +32,12 @@ class FileShared(RoomEventRecorded, frozen=True, kw_only=True):
     name = "file.shared"
 
 
+class BotHandoff(RoomEventRecorded, frozen=True, kw_only=True):
+    """The assistant handed a traveler's conversation to the people of the group's room."""
+
+    name = "bot.handoff"
+
+
 EVENT_TYPES: dict[str, type[RoomEventRecorded]] = {
-    kind.name: kind for kind in (MessagePosted, MessageEdited, MessageDeleted, FileShared)
+    kind.name: kind for kind in (MessagePosted, MessageEdited, MessageDeleted, FileShared, BotHandoff)
 }

@@ -26,3 +26,17 @@ class ParticipantAdded(Event, frozen=True, kw_only=True):
     name = "participant.added"
     group_id: str
     participant_id: str
+
+
+class TravelerNeedsRecorded(Event, frozen=True, kw_only=True):
+    """A traveler told us (e.g. through the assistant) about a diet or a need for assistance."""
+
+    name = "participant.needs_recorded"
+    group_id: str
+    participant_id: str
+    participant_name: str
+    dietary: list[str]
+    special_needs: str
+    added_dietary: list[str]
+    added_special_needs: str
+    source: str

@@ -1,0 +1,93 @@
+"""Hand-off: the assistant passes a traveler's conversation to the people in the group's room.
+
+It is a room event (in the log, so it replays to a coordinator who joins later) and not a chat message:
+clients show it as a request to act, and the coordinator answers with an ordinary message in the room,
+which the traveler, a member of the room, receives.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import exists, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domains.conversations.events import BotHandoff
+from domains.conversations.log import RoomLog
+from domains.models import Participant
+from hub.bus import EventBus
+from hub.db import utcnow
+from hub.errors import Forbidden, Invalid
+from hub.security import Principal
+
+STAFF_AUDIENCE = "staff"
+TRAVELER_AUDIENCE = "travelers"
+MAX_TURNS = 10
+MAX_TURN_TEXT = 4000
+SPEAKERS = ("traveler", "bot")
+
+
+class HandoffService:
+    def __init__(self, session: AsyncSession, bus: EventBus) -> None:
+        self.session = session
+        self.bus = bus
+
+    async def hand_off(
+        self,
+        traveler: Principal,
+        traveler_name: str,
+        group_id: uuid.UUID,
+        reason: str,
+        transcript: Sequence[dict[str, str]],
+        language: str,
+    ) -> dict[str, Any]:
+        """Record the hand-off in the group room's log; returns what the room receives."""
+        member = await self.session.scalar(
+            select(exists().where(Participant.group_id == group_id, Participant.user_id == traveler.user_id))
+        )
+        if not member:
+            raise Forbidden("only a traveler of the group can hand a conversation to its room")
+        turns = list(transcript)[-MAX_TURNS:]
+        for turn in turns:
+            if turn.get("from") not in SPEAKERS or not isinstance(turn.get("text"), str):
+                raise Invalid(f"each turn needs 'from' ({' or '.join(SPEAKERS)}) and 'text'")
+        handoff = {
+            "id": str(uuid.uuid4()),
+            "traveler": {"id": str(traveler.user_id), "name": traveler_name},
+            "reason": reason,
+            "language": language,
+            "transcript": [
+                {"from": t["from"], "text": t["text"][:MAX_TURN_TEXT], "at": t.get("at", "")} for t in turns
+            ],
+            "created_at": utcnow().isoformat(),
+        }
+        room = f"group:{group_id}"
+        await RoomLog(self.session, self.bus).append(
+            BotHandoff, traveler.org_id, traveler.user_id, room, {"handoff": handoff}
+        )
+        return handoff
+
+
+def audience_room(room: str, audience: str) -> str:
+    """The sub-room of a room's staff or travelers: a hand-off's transcript is for staff only, yet every
+    member gets the event's seq, so nobody's log has a gap."""
+    return f"{room}#{audience}"
+
+
+def audience_of(principal: Principal) -> str:
+    return STAFF_AUDIENCE if principal.is_staff else TRAVELER_AUDIENCE
+
+
+def redacted(payload: dict[str, Any]) -> dict[str, Any]:
+    """What travelers see of a hand-off in their group room: that it happened, not what was said."""
+    handoff = payload.get("handoff") or {}
+    return {**payload, "handoff": {"id": handoff.get("id"), "redacted": True}}
+
+
+def visible_event(principal: Principal, event: dict[str, Any]) -> dict[str, Any]:
+    """A logged room event as this principal may replay it."""
+    if event.get("type") == BotHandoff.name and not principal.is_staff:
+        return redacted(event)
+    return event

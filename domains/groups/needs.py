@@ -1,0 +1,65 @@
+"""Recording what a traveler tells us about their diet or the assistance they need.
+
+The assistant calls this when a traveler says "I'm vegetarian" or "my mother uses a wheelchair"; the event
+reaches the group's room and the dispatch board, so the coordinator sees it without anyone relaying it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domains.groups.events import TravelerNeedsRecorded
+from domains.groups.service import group_audience
+from domains.lookup import get_scoped
+from domains.models import Participant
+from hub.bus import EventBus
+from hub.errors import Invalid
+
+MAX_SPECIAL_NEEDS = 1000  # the column's length
+MAX_DIET_LABEL = 40
+
+
+class TravelerNeedsService:
+    def __init__(self, session: AsyncSession, bus: EventBus) -> None:
+        self.session = session
+        self.bus = bus
+
+    async def record_needs(
+        self, participant_id: uuid.UUID, dietary: Sequence[str] = (), special_needs: str = "", *, source: str
+    ) -> Participant:
+        """Add diets and a note on assistance to what we know (nothing known is dropped). Saying a known need
+        again changes nothing and announces nothing."""
+        participant = await get_scoped(self.session, Participant, participant_id, "participant", lock=True)
+        diets = {item.strip().lower() for item in dietary if item.strip()}
+        if any(len(item) > MAX_DIET_LABEL for item in diets):
+            raise Invalid(f"a dietary need is at most {MAX_DIET_LABEL} characters")
+        added_diets = sorted(diets - set(participant.dietary))
+        note = " ".join(special_needs.split())
+        added_note = note if note and note.lower() not in participant.special_needs.lower() else ""
+        if not added_diets and not added_note:
+            return participant
+        if added_diets:
+            participant.dietary = sorted({*participant.dietary, *added_diets})
+        if added_note:
+            combined = f"{participant.special_needs}; {added_note}" if participant.special_needs else added_note
+            if len(combined) > MAX_SPECIAL_NEEDS:
+                raise Invalid(f"special needs are limited to {MAX_SPECIAL_NEEDS} characters; ask the coordinator")
+            participant.special_needs = combined
+        self.bus.publish(
+            TravelerNeedsRecorded(
+                org_id=str(participant.org_id),
+                audience=group_audience(participant.group_id),
+                group_id=str(participant.group_id),
+                participant_id=str(participant.id),
+                participant_name=participant.name,
+                dietary=list(participant.dietary),
+                special_needs=participant.special_needs,
+                added_dietary=added_diets,
+                added_special_needs=added_note,
+                source=source,
+            )
+        )
+        return participant
