@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     presence_heartbeat_seconds: float = 5.0
     presence_ttl_seconds: float = 15.0
     upload_max_bytes: int = 25 * 1024 * 1024
+    # Recommendations (docs/ai.md): an exact faiss index up to this many catalog items, HNSW above it.
+    recommend_exact_max_items: int = 20_000
+    recommend_hnsw_ef_search: int = 128
     # Periodic jobs (reminders, outbox delivery) run in every web process unless switched off here,
     # e.g. when a separate `python -m hub worker` runs them.
     scheduler_enabled: bool = True
@@ -81,6 +84,10 @@ class Settings(BaseSettings):
     @property
     def files_dir(self) -> Path:
         return self.data_dir / "files"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"
 
     @property
     def outbox_dir(self) -> Path:

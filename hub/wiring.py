@@ -5,6 +5,7 @@ from __future__ import annotations
 from litestar import Router
 from litestar.types import ControllerRouterHandler
 
+from ai.index import subscribe_catalog_index
 from domains.reminders.service import ReminderService
 from hub.core import Hub
 from hub.outbox import outbox_jobs, subscribe_notifications
@@ -15,6 +16,7 @@ from web.auth import authenticate
 from web.pages import api_docs
 from web.routes.auth import AuthController, me
 from web.routes.board import board, group_missing
+from web.routes.catalog import CatalogController
 from web.routes.files import FileController
 from web.routes.flights import FlightController
 from web.routes.groups import GroupController, get_participant
@@ -23,6 +25,7 @@ from web.routes.notifications import NotificationSettingsController, OutboxContr
 from web.routes.ops import health, readiness
 from web.routes.organizations import OrganizationController
 from web.routes.pages import PAGES
+from web.routes.recommendations import group_recommendations
 from web.routes.rooming import RoomingController
 from web.routes.staff import AssignmentController, StaffController
 from web.routes.users import UserController
@@ -52,6 +55,8 @@ API = Router(
         PartnerController,
         GroupVoucherController,
         ItineraryController,
+        CatalogController,
+        group_recommendations,
         VoucherController,
         OutboxController,
         NotificationSettingsController,
@@ -73,8 +78,9 @@ def build_jobs(hub: Hub) -> list[Job]:
 
 
 def subscribe(hub: Hub) -> None:
-    """Subscribers that write inside the unit of work: the notification outbox."""
+    """Subscribers: the notification outbox (inside the unit of work), the recommender's catalog index."""
     subscribe_notifications(hub)
+    subscribe_catalog_index(hub)
 
 
 def build_realtime(hub: Hub) -> Realtime:

@@ -1,0 +1,98 @@
+"""`/api/v1/catalog`: the organization's tours, activities, restaurants and hotels.
+
+Staff read; office roles (admin, dispatcher, coordinator) add, change and retire. Retiring keeps the row,
+so itineraries that booked the item keep their link; it only leaves the listing and recommendations.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from litestar import Controller, delete, get, patch, post
+from litestar.params import FromPath, FromQuery, JSONBody, Parameter
+
+from domains.catalog.schemas import CatalogItemCreate, CatalogItemOut, CatalogItemUpdate, CatalogPage, Kind
+from domains.catalog.service import MAX_PAGE, CatalogService
+from domains.models import CatalogItem
+from hub.security import Role
+from web.deps import HubDep, IdentityDep
+from web.guards import roles
+
+OFFICE = roles(Role.ADMIN, Role.DISPATCHER, Role.COORDINATOR)
+STAFF = roles(Role.ADMIN, Role.DISPATCHER, Role.COORDINATOR, Role.GUIDE, Role.DRIVER)
+ItemId = FromPath[uuid.UUID]
+
+
+def catalog_item_out(item: CatalogItem) -> CatalogItemOut:
+    return CatalogItemOut(
+        id=str(item.id),
+        kind=item.kind,
+        name=item.name,
+        city=item.city,
+        address=item.address,
+        lat=item.lat,
+        lng=item.lng,
+        description=item.description,
+        tags=list(item.tags),
+        price=item.price,
+        currency=item.currency,
+        price_per=item.price_per,
+        min_group_size=item.min_group_size,
+        max_group_size=item.max_group_size,
+        dietary_options=list(item.dietary_options),
+        open_hours=dict(item.open_hours),
+        available_from=item.available_from,
+        available_until=item.available_until,
+        duration_minutes=item.duration_minutes,
+        active=item.active,
+    )
+
+
+class CatalogController(Controller):
+    path = "/catalog"
+    tags = ["catalog"]
+
+    @get("/", guards=[STAFF])
+    async def list_items(
+        self,
+        identity: IdentityDep,
+        hub: HubDep,
+        kind: FromQuery[Kind | None] = None,
+        city: Annotated[str | None, Parameter(query="city", max_length=100)] = None,
+        include_retired: FromQuery[bool] = False,
+        offset: Annotated[int, Parameter(query="offset", ge=0)] = 0,
+        limit: Annotated[int, Parameter(query="limit", ge=1, le=MAX_PAGE)] = 50,
+    ) -> CatalogPage:
+        """Items by city, kind and name; filter by `kind` and `city` (any case); page with offset/limit."""
+        async with hub.unit_of_work(identity.principal.org_id) as uow:
+            rows, total = await CatalogService(uow.session, uow.bus).list_items(
+                kind=kind, city=city, include_retired=include_retired, offset=offset, limit=limit
+            )
+            return CatalogPage(items=[catalog_item_out(row) for row in rows], total=total, offset=offset, limit=limit)
+
+    @get("/{item_id:uuid}", guards=[STAFF])
+    async def get_item(self, item_id: ItemId, identity: IdentityDep, hub: HubDep) -> CatalogItemOut:
+        async with hub.unit_of_work(identity.principal.org_id) as uow:
+            return catalog_item_out(await CatalogService(uow.session, uow.bus).get_item(item_id))
+
+    @post("/", guards=[OFFICE])
+    async def add_item(self, data: JSONBody[CatalogItemCreate], identity: IdentityDep, hub: HubDep) -> CatalogItemOut:
+        async with hub.unit_of_work(identity.principal.org_id) as uow:
+            return catalog_item_out(
+                await CatalogService(uow.session, uow.bus).add_item(identity.principal.org_id, data)
+            )
+
+    @patch("/{item_id:uuid}", guards=[OFFICE])
+    async def update_item(
+        self, item_id: ItemId, data: JSONBody[CatalogItemUpdate], identity: IdentityDep, hub: HubDep
+    ) -> CatalogItemOut:
+        """Change the named fields; 409 for a retired item."""
+        async with hub.unit_of_work(identity.principal.org_id) as uow:
+            return catalog_item_out(await CatalogService(uow.session, uow.bus).update_item(item_id, data))
+
+    @delete("/{item_id:uuid}", guards=[OFFICE])
+    async def retire_item(self, item_id: ItemId, identity: IdentityDep, hub: HubDep) -> None:
+        """Retire the item (204); 409 when it is already retired."""
+        async with hub.unit_of_work(identity.principal.org_id) as uow:
+            await CatalogService(uow.session, uow.bus).retire_item(item_id)
