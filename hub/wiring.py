@@ -10,12 +10,13 @@ from domains.reminders.service import ReminderService
 from hub.core import Hub
 from hub.outbox import outbox_jobs, subscribe_notifications
 from hub.scheduler import Job
-from realtime import broadcast, chat, itinerary, rooms
+from realtime import bot, broadcast, chat, itinerary, rooms
 from realtime.server import Realtime
 from web.auth import authenticate
 from web.pages import api_docs
 from web.routes.auth import AuthController, me
 from web.routes.board import board, group_missing
+from web.routes.bot import BotController
 from web.routes.catalog import CatalogController
 from web.routes.files import FileController
 from web.routes.flights import FlightController
@@ -61,6 +62,7 @@ API = Router(
         OutboxController,
         NotificationSettingsController,
         ProviderWebhooks,
+        BotController,
     ],
 )
 
@@ -89,5 +91,6 @@ def build_realtime(hub: Hub) -> Realtime:
     rooms.register(realtime)
     chat.register(realtime)
     itinerary.register(realtime)
+    bot.register(realtime)
     broadcast.subscribe(realtime)
     return realtime

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from domains.auth.events import SessionRevoked
 from domains.conversations.access import BOARD_ROOM
-from domains.conversations.events import RoomEventRecorded
+from domains.conversations.events import BotHandoff, RoomEventRecorded
+from domains.conversations.handoff import STAFF_AUDIENCE, TRAVELER_AUDIENCE, audience_room, redacted
 from hub.bus import Event
 from realtime.server import Realtime
 from realtime.wire import wire_name
@@ -14,6 +15,12 @@ def subscribe(rt: Realtime) -> None:
     async def broadcast(event: Event) -> None:
         if isinstance(event, SessionRevoked):
             await rt.disconnect_session(event.session_id)
+            return
+        if isinstance(event, BotHandoff):
+            # The transcript is for the group's staff; travelers in the room get the seq, not the words.
+            payload = {"room": event.room, "seq": event.seq, **event.data}
+            await rt.emit("bot:handoff", payload, room=audience_room(event.room, STAFF_AUDIENCE))
+            await rt.emit("bot:handoff", redacted(payload), room=audience_room(event.room, TRAVELER_AUDIENCE))
             return
         if isinstance(event, RoomEventRecorded):
             await rt.emit(wire_name(event.name), {"room": event.room, "seq": event.seq, **event.data}, room=event.room)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from domains.conversations.access import RoomAccess
+from domains.conversations.handoff import STAFF_AUDIENCE, TRAVELER_AUDIENCE, audience_of, audience_room, visible_event
 from domains.conversations.service import ConversationService
 from hub.errors import Forbidden, Invalid
 from realtime import metrics
@@ -56,6 +57,7 @@ async def join_room(rt: Realtime, connection: Connection, data: dict[str, Any]) 
     # Enter before reading the log: an event committed in between arrives twice (live and replayed),
     # never zero times, and clients drop what they have by seq.
     await rt.sio.enter_room(connection.sid, room)
+    await rt.sio.enter_room(connection.sid, audience_room(room, audience_of(connection.principal)))
     if room not in connection.rooms:
         connection.rooms.add(room)
         metrics.ROOMS.set(len({r for c in rt.connections.values() for r in c.rooms}))
@@ -68,7 +70,10 @@ async def join_room(rt: Realtime, connection: Connection, data: dict[str, Any]) 
         "room": room,
         "seq": replay.seq,
         "members": members,
-        "missed": [wire_event(event.pop("type"), event) for event in replay.events],
+        "missed": [
+            wire_event(event.pop("type"), event)
+            for event in (visible_event(connection.principal, e) for e in replay.events)
+        ],
         "resync": replay.resync,
     }
 
@@ -76,6 +81,8 @@ async def join_room(rt: Realtime, connection: Connection, data: dict[str, Any]) 
 async def leave_room(rt: Realtime, connection: Connection, room: str) -> None:
     connection.rooms.discard(room)
     await rt.sio.leave_room(connection.sid, room)
+    for audience in (STAFF_AUDIENCE, TRAVELER_AUDIENCE):
+        await rt.sio.leave_room(connection.sid, audience_room(room, audience))
     await _set_presence(rt, connection, room, OFFLINE)
 
 

@@ -9,6 +9,7 @@ WIRE_NAMES = {
     "message.edited": "chat:updated",
     "message.deleted": "chat:updated",
     "file.shared": "file:shared",
+    "bot.handoff": "bot:handoff",
 }
 
 

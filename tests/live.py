@@ -24,6 +24,8 @@ SERVER_EVENTS = (
     "voucher:redeemed",
     "flight:added",
     "rooming_list:updated",
+    "bot:reply",
+    "bot:handoff",
 )
 
 
