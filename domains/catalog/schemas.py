@@ -27,7 +27,7 @@ Word = Annotated[str, Meta(min_length=1, max_length=40)]
 Tags = Annotated[list[Word], Meta(max_length=30)]
 Diets = Annotated[list[Word], Meta(max_length=20)]
 Hours = dict[Weekday, Annotated[list[HoursRange], Meta(max_length=4)]]
-Price = Annotated[Decimal, Meta(ge=0, le=1_000_000)]
+Price = Decimal  # msgspec cannot bound decimals; the service checks 0 ≤ price ≤ MAX_PRICE
 Currency = Annotated[str, Meta(pattern=r"^[A-Z]{3}$")]
 GroupSize = Annotated[int, Meta(ge=1, le=10_000)]
 Minutes = Annotated[int, Meta(gt=0, le=20_160)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 import msgspec
@@ -20,6 +21,7 @@ from hub.db import utcnow
 from hub.errors import Conflict, Invalid
 
 MAX_PAGE = 200
+MAX_PRICE = Decimal("1000000")
 
 
 def _minutes(hhmm: str) -> int:
@@ -49,6 +51,8 @@ def check_item(item: CatalogItem) -> None:
         raise Invalid("max_group_size must not be below min_group_size")
     if item.available_from and item.available_until and item.available_until < item.available_from:
         raise Invalid("available_until must not be before available_from")
+    if not item.price.is_finite() or not Decimal(0) <= item.price <= MAX_PRICE:
+        raise Invalid(f"price must be between 0 and {MAX_PRICE}")
     if (item.lat is None) != (item.lng is None):
         raise Invalid("give both lat and lng, or neither")
 

@@ -10,7 +10,7 @@ import uuid
 from typing import Annotated
 
 from litestar import Controller, delete, get, patch, post
-from litestar.params import FromPath, FromQuery, JSONBody, Parameter
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from domains.catalog.schemas import CatalogItemCreate, CatalogItemOut, CatalogItemUpdate, CatalogPage, Kind
 from domains.catalog.service import MAX_PAGE, CatalogService
@@ -59,10 +59,10 @@ class CatalogController(Controller):
         identity: IdentityDep,
         hub: HubDep,
         kind: FromQuery[Kind | None] = None,
-        city: Annotated[str | None, Parameter(query="city", max_length=100)] = None,
+        city: Annotated[str | None, QueryParameter(name="city", max_length=100)] = None,
         include_retired: FromQuery[bool] = False,
-        offset: Annotated[int, Parameter(query="offset", ge=0)] = 0,
-        limit: Annotated[int, Parameter(query="limit", ge=1, le=MAX_PAGE)] = 50,
+        offset: Annotated[int, QueryParameter(name="offset", ge=0)] = 0,
+        limit: Annotated[int, QueryParameter(name="limit", ge=1, le=MAX_PAGE)] = 50,
     ) -> CatalogPage:
         """Items by city, kind and name; filter by `kind` and `city` (any case); page with offset/limit."""
         async with hub.unit_of_work(identity.principal.org_id) as uow:
