@@ -30,7 +30,7 @@ from ai.bot_care import assistance, dietary, handoff
 from ai.bot_followup import FOLLOWABLE, resolve
 from ai.bot_language import detect_language
 from ai.bot_memory import Conversation, ConversationMemory, LocalMemory, RedisMemory
-from ai.bot_recommend import recommend
+from ai.bot_recommend import Wanted, recommend, wanted
 from ai.bot_replies import say
 from ai.bot_sentiment import sentiment
 from ai.catalog_match import Catalog, CatalogEntry
@@ -113,6 +113,7 @@ class Bot:
             asked = Question(question, resolved.intent, language, trip, local_now, entities, resolved.slots)
             unclear = resolved.intent == OUT_OF_SCOPE
             reason = self._handoff_reason(resolved.intent, confident or resolved.follow_up, question, conversation)
+            want: Wanted | None = None
             if reason is not None:
                 answer = await handoff(view, asked, reason)
             elif resolved.intent == "dietary_requirement":
@@ -120,7 +121,8 @@ class Bot:
             elif resolved.intent == "special_assistance":
                 answer = await assistance(view, asked)
             elif resolved.intent == "recommendation_request":
-                answer = await recommend(self.hub, view, asked, coordinates)
+                want = await wanted(view, asked, coordinates)
+                answer = Answer("")  # filled in below, once this unit of work no longer holds the database
             elif resolved.intent in RESPONDERS:
                 answer = await RESPONDERS[resolved.intent](view, asked)
             else:
@@ -136,6 +138,9 @@ class Bot:
                     principal, trip.traveler_name, trip.group_id, answer.handoff_reason, conversation.turns + turns,
                     language,
                 )  # fmt: skip
+        if want is not None:
+            answer = await recommend(self.hub, asked, want)
+            turns[-1]["text"] = answer.text
         self._remember(conversation, resolved.intent, {**resolved.slots, **answer.used_slots}, language, turns)
         conversation.unclear = conversation.unclear + 1 if unclear and answer.handoff_reason is None else 0
         await self.memory.save(key, conversation)

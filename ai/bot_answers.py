@@ -6,6 +6,7 @@ numbers mentioned in the question are only ever compared with the traveler's own
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -87,7 +88,8 @@ async def itinerary(view: TravelerView, q: Question) -> Answer:
     if not items:
         return Answer(say("plan_empty", lang, day=day_text(day, lang)), used)
     lines = "; ".join(_item_line(item, lang) for item in items)
-    return Answer(say("plan_day", lang, day=day_text(day, lang).capitalize(), items=lines), used)
+    day_name = day_text(day, lang)
+    return Answer(say("plan_day", lang, day=day_name[:1].upper() + day_name[1:], items=lines), used)
 
 
 async def _first_item(view: TravelerView, q: Question) -> tuple[date, PlanItem | None, str | None]:
@@ -135,8 +137,19 @@ def contact_line(contact: StaffContact, lang: str) -> str:
     return say("contact", lang, role=word(contact.role, lang), name=contact.name, phone=phone)
 
 
-def _contact(role: str) -> Responder:
+_ROLE_WORDS = (
+    ("coordinator", re.compile(r"\b(?:coordinat\w*|coordinador\w*|organi[sz]er|office|oficina)\b", re.IGNORECASE)),
+    ("driver", re.compile(r"\b(?:driver|chauffeur|conductor\w*|ch[oó]fer)\b", re.IGNORECASE)),
+    ("guide", re.compile(r"\b(?:guide|gu[ií]a)\b", re.IGNORECASE)),
+)
+
+
+def _contact(default_role: str) -> Responder:
+    """There is no coordinator intent: 'the coordinator's phone?' arrives as a guide or driver question, so a
+    role named in the question wins over the intent's."""
+
     async def answer(view: TravelerView, q: Question) -> Answer:
+        role = next((name for name, pattern in _ROLE_WORDS if pattern.search(q.text)), default_role)
         people = [c for c in await view.contacts(q.trip) if c.role == role]
         lang = q.language
         if not people:

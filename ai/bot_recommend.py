@@ -9,17 +9,17 @@ at their guide instead of getting an error.
 
 from __future__ import annotations
 
-import importlib
-import inspect
 import logging
 import re
 import uuid
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from ai.bot_answers import Answer, Question, trip_day
 from ai.bot_replies import day_text, say
 from ai.entity_base import fold, word_set
+from ai.recommend import Recommendation, recommend_for_group
 from domains.groups.traveler_view import TravelerView
 from hub.core import Hub
 
@@ -41,52 +41,54 @@ def kind_of(text: str) -> str | None:
     return next((kind for kind, vocabulary in _KINDS if words & vocabulary), None)
 
 
-async def recommend(hub: Hub, view: TravelerView, q: Question, places: dict[str, tuple[float, float]]) -> Answer:
-    lang = q.language
+@dataclass(frozen=True, slots=True)
+class Wanted:
+    """What to ask the recommender for; read from the trip inside the assistant's unit of work."""
+
+    kind: str | None
+    day: date
+    at_time: str | None
+    near: tuple[float, float] | None
+    near_name: str
+
+
+async def wanted(view: TravelerView, q: Question, places: dict[str, tuple[float, float]]) -> Wanted:
     day = trip_day(q, q.today)
     at_time = str(q.slots.get("time") or (EVENING if _TONIGHT.search(fold(q.text)) else "")) or None
     kind = kind_of(q.text) or q.slots.get("kind")
-    near: tuple[float, float] | None = None
-    near_name = ""
     place_id = q.slots.get("place")
     if place_id and str(place_id) in places:
-        near, near_name = places[str(place_id)], str(q.slots.get("place_name", ""))
-    else:
-        stay = await view.hotel(q.trip, day)
-        if stay is not None and stay.lat is not None and stay.lon is not None:
-            near, near_name = (stay.lat, stay.lon), stay.name
-    used = {"date": day.isoformat(), **({"kind": kind} if kind else {}), **({"time": at_time} if at_time else {})}
-    items = await _ask(hub, q.trip.org_id, q.trip.group_id, kind, day, at_time, near)
+        return Wanted(kind, day, at_time, places[str(place_id)], str(q.slots.get("place_name", "")))
+    stay = await view.hotel(q.trip, day)
+    if stay is not None and stay.lat is not None and stay.lon is not None:
+        return Wanted(kind, day, at_time, (stay.lat, stay.lon), stay.name)
+    return Wanted(kind, day, at_time, None, "")
+
+
+async def recommend(hub: Hub, q: Question, want: Wanted) -> Answer:
+    """Runs after the assistant's unit of work: the recommender opens its own (SQLite allows one writer)."""
+    lang = q.language
+    used: dict[str, Any] = {"date": want.day.isoformat()}
+    used.update({"kind": want.kind} if want.kind else {})
+    used.update({"time": want.at_time} if want.at_time else {})
+    items = await _ask(hub, q.trip.org_id, q.trip.group_id, want)
     if not items:
         return Answer(say("no_recommendations", lang), used)
-    when = say("tonight", lang) if at_time == EVENING and day == q.today else day_text(day, lang)
+    when = say("tonight", lang) if want.at_time == EVENING and want.day == q.today else day_text(want.day, lang)
     lines = "; ".join(_line(item) for item in items[:K])
-    near_text = say("recommend_near", lang, place=near_name) if near_name else ""
+    near_text = say("recommend_near", lang, place=want.near_name) if want.near_name else ""
     return Answer(say("recommend", lang, when=when, near=near_text, items=lines), used)
 
 
-def _line(item: Any) -> str:
-    reason = str(getattr(item, "reason", "") or "")
-    return f"{item.name} ({reason})" if reason else str(item.name)
+def _line(item: Recommendation) -> str:
+    return f"{item.name} ({item.reason})" if item.reason else item.name
 
 
-async def _ask(
-    hub: Hub,
-    org_id: uuid.UUID,
-    group_id: uuid.UUID,
-    kind: str | None,
-    day: date,
-    at_time: str | None,
-    near: tuple[float, float] | None,
-) -> list[Any]:
+async def _ask(hub: Hub, org_id: uuid.UUID, group_id: uuid.UUID, want: Wanted) -> list[Recommendation]:
     try:
-        recommender = importlib.import_module("ai.recommend")
-        result = recommender.recommend_for_group(
-            hub, org_id, group_id, kind=kind, k=K, on_date=day, at_time=at_time, near=near
+        return await recommend_for_group(
+            hub, org_id, group_id, kind=want.kind, k=K, on_date=want.day, at_time=want.at_time, near=want.near
         )
-        if inspect.isawaitable(result):
-            result = await result
-        return list(result)
     except Exception:
         # Recommendations are a nicety: a missing index or a bad catalog row must not fail the conversation.
         log.exception("recommendations failed; the traveler is pointed at their guide")

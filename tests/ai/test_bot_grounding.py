@@ -154,3 +154,8 @@ async def test_coordinator_contact_comes_from_the_assignment(bot: Bot, world: Bo
     reply = await ask(bot, world, "I want to change my booking to add a night")
     assert reply.intent == "booking_change" and not reply.handoff
     assert "Carla Coordinator" in reply.reply and CARLA_PHONE in reply.reply
+
+
+async def test_the_coordinator_named_in_a_contact_question_wins(bot: Bot, world: BotWorld) -> None:
+    reply = await ask(bot, world, "what's the phone number of the coordinator?")
+    assert "Carla Coordinator" in reply.reply and CARLA_PHONE in reply.reply and ANA_PHONE not in reply.reply
