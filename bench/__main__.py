@@ -9,7 +9,6 @@ import sys
 BENCHMARKS = {
     "realtime": "bench.realtime",
     "itinerary": "bench.itinerary",
-    "recommend": "bench.recommend",
     "bot": "bench.bot",
 }
 
