@@ -129,9 +129,10 @@ class Columns:
         self.season_from = np.zeros(size, np.int32)
         self.season_until = np.full(size, NO_LIMIT, np.int32)
         self.has_hours = np.zeros(size, bool)
-        self.open_start = np.full((size, 7, MAX_RANGES), NEVER, np.int16)
+        # Weekday-major (7, ranges, items): one weekday's ranges are contiguous rows for fast filtering.
+        self.open_start = np.full((7, MAX_RANGES, size), NEVER, np.int16)
         # Ends past midnight are stored as minutes after the day's start (up to 48:00).
-        self.open_end = np.zeros((size, 7, MAX_RANGES), np.int16)
+        self.open_end = np.zeros((7, MAX_RANGES, size), np.int16)
         self.lat = np.full(size, np.nan)
         self.lng = np.full(size, np.nan)
         self.alive = np.zeros(size, bool)
@@ -146,12 +147,8 @@ class Columns:
 
     def grow(self, extra: int) -> None:
         more = Columns(extra)
-        for name in self.NAMES:
-            setattr(self, name, np.concatenate([getattr(self, name), getattr(more, name)]))
-
-    def compact(self, keep: np.ndarray) -> None:
-        for name in self.NAMES:
-            setattr(self, name, getattr(self, name)[keep])
+        for name in self.NAMES:  # items are always the last axis
+            setattr(self, name, np.concatenate([getattr(self, name), getattr(more, name)], axis=-1))
 
     def set(self, position: int, item: ItemRecord, vocabulary: Vocabulary) -> None:
         p = position
@@ -165,32 +162,34 @@ class Columns:
         self.season_from[p] = item.available_from.toordinal() if item.available_from else 0
         self.season_until[p] = item.available_until.toordinal() if item.available_until else NO_LIMIT
         self.has_hours[p] = bool(item.open_hours)
-        self.open_start[p], self.open_end[p] = NEVER, 0
+        self.open_start[:, :, p], self.open_end[:, :, p] = NEVER, 0
         for day, ranges in item.open_hours.items():
             if day not in WEEKDAYS:
                 continue
             for slot, hours_range in enumerate(ranges[:MAX_RANGES]):
                 start, end = (minutes(part) for part in hours_range.split("-"))
-                self.open_start[p, WEEKDAYS.index(day), slot] = start
-                self.open_end[p, WEEKDAYS.index(day), slot] = end if end > start else end + DAY_MINUTES
+                self.open_start[WEEKDAYS.index(day), slot, p] = start
+                self.open_end[WEEKDAYS.index(day), slot, p] = end if end > start else end + DAY_MINUTES
         self.lat[p] = item.lat if item.lat is not None else np.nan
         self.lng[p] = item.lng if item.lng is not None else np.nan
         self.alive[p] = item.active
 
 
-def open_at(columns: Columns, weekday: int, minute: int | None) -> np.ndarray:
-    """Items open at `minute` of `weekday` (0 = Monday), or open at some time that day when minute is None.
+def open_at(columns: Columns, rows: np.ndarray, weekday: int, minute: int | None) -> np.ndarray:
+    """For these rows: open at `minute` of `weekday` (0 = Monday), or at some time that day if minute is None.
 
     Items without hours are available by arrangement and always pass.
     """
+    starts, ends = columns.open_start[weekday][:, rows], columns.open_end[weekday][:, rows]
+    by_arrangement = ~columns.has_hours[rows]
     if minute is None:
-        some_time: np.ndarray = ~columns.has_hours | (columns.open_start[:, weekday, :] != NEVER).any(axis=1)
+        some_time: np.ndarray = by_arrangement | (starts != NEVER).any(axis=0)
         return some_time
-    starts, ends = columns.open_start[:, weekday, :], columns.open_end[:, weekday, :]
-    today = ((starts <= minute) & (minute < ends)).any(axis=1)
+    today = ((starts <= minute) & (minute < ends)).any(axis=0)
     # A range of yesterday that runs past midnight (a bar open 19:00-02:00) covers early hours today.
-    spill = (columns.open_end[:, (weekday - 1) % 7, :] > minute + DAY_MINUTES).any(axis=1)
-    return ~columns.has_hours | today | spill
+    spill = (columns.open_end[(weekday - 1) % 7][:, rows] > minute + DAY_MINUTES).any(axis=0)
+    now: np.ndarray = by_arrangement | today | spill
+    return now
 
 
 def closing_time(item: ItemRecord, weekday: int, minute: int) -> str | None:

@@ -32,7 +32,7 @@ class PlanItem:
 @dataclass(frozen=True, slots=True)
 class CoBooked:
     weight: float  # 0..1, the strongest co-booked item has 1
-    because_of: uuid.UUID  # an item of this group's plan that the other groups booked too
+    because_of: tuple[uuid.UUID, ...]  # items of this group's plan that those groups booked too
 
 
 @dataclass
@@ -109,13 +109,14 @@ async def co_booked(session: AsyncSession, group_id: uuid.UUID, mine: set[uuid.U
         if item_id is not None:
             booked_by[itinerary_id].add(item_id)
     votes: dict[uuid.UUID, float] = defaultdict(float)
-    because: dict[uuid.UUID, tuple[float, uuid.UUID]] = {}
+    because: dict[uuid.UUID, set[uuid.UUID]] = defaultdict(set)
     for items in booked_by.values():
         shared = items & mine
         weight = len(shared) / math.sqrt(len(items) * len(mine))
         for item_id in items - mine:
             votes[item_id] += weight
-            if weight > because.get(item_id, (0.0, item_id))[0]:
-                because[item_id] = (weight, min(shared))
+            because[item_id] |= shared
     top = max(votes.values(), default=0.0)
-    return {item_id: CoBooked(vote / top, because[item_id][1]) for item_id, vote in votes.items() if top > 0}
+    return {
+        item_id: CoBooked(vote / top, tuple(sorted(because[item_id]))) for item_id, vote in votes.items() if top > 0
+    }

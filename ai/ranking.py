@@ -58,40 +58,68 @@ class Ranked:
 
 
 def allowed(catalog: OrgCatalog, q: RankQuery) -> np.ndarray:
+    """Positions of the items that pass every filter, ascending.
+
+    The cheap, selective filters (live, kind, city) run over whole columns; the rest only over the rows
+    left, so a query costs in proportion to the group's cities rather than to the whole catalog.
+    """
     c = catalog.columns
     mask = c.alive.copy()
     if q.kind is not None:
         mask &= c.kind == q.kind
     if q.cities is not None:
         mask &= np.isin(c.city, np.asarray(q.cities, np.int32))
+    rows = np.flatnonzero(mask)
+    keep = (c.min_group[rows] <= q.group_size) & (q.group_size <= c.max_group[rows])
     if q.days is not None:
-        mask &= (c.season_from <= q.days[1]) & (c.season_until >= q.days[0])
+        keep &= (c.season_from[rows] <= q.days[1]) & (c.season_until[rows] >= q.days[0])
     if q.weekday is not None:
-        mask &= open_at(c, q.weekday, q.minute)
+        keep &= open_at(c, rows, q.weekday, q.minute)
     if q.diet_mask:
         need = np.uint64(q.diet_mask)
-        mask &= (c.kind != RESTAURANT) | ((c.diets & need) == need)
-    mask &= (c.min_group <= q.group_size) & (q.group_size <= c.max_group)
+        keep &= (c.kind[rows] != RESTAURANT) | ((c.diets[rows] & need) == need)
     if q.max_price is not None:
-        per_person = np.where(c.per_group, c.price / max(1, q.group_size), c.price)
-        mask &= per_person <= q.max_price + 1e-9
+        per_person = np.where(c.per_group[rows], c.price[rows] / max(1, q.group_size), c.price[rows])
+        keep &= per_person <= q.max_price + 1e-9
     if q.near is not None:  # a bounding box here; the exact distance is taken on the candidates
         lat_span = q.radius_km / KM_PER_DEGREE
         lng_span = lat_span / max(0.01, math.cos(math.radians(q.near[0])))
-        mask &= (np.abs(c.lat - q.near[0]) <= lat_span) & (np.abs(c.lng - q.near[1]) <= lng_span)
-    mask[q.exclude] = False
-    return mask
+        keep &= (np.abs(c.lat[rows] - q.near[0]) <= lat_span) & (np.abs(c.lng[rows] - q.near[1]) <= lng_span)
+    if len(q.exclude):
+        keep &= ~np.isin(rows, q.exclude)
+    passing: np.ndarray = rows[keep]
+    return passing
 
 
-def _retrieve(catalog: OrgCatalog, q: RankQuery, mask: np.ndarray, wanted: int) -> tuple[np.ndarray, np.ndarray]:
-    """Positions passing the mask with their similarity to the query: the best `wanted` at least."""
-    passing = int(np.count_nonzero(mask))
+def similarities(catalog: OrgCatalog, positions: np.ndarray, vector: np.ndarray) -> np.ndarray:
+    """Inner products of the query with these rows, read in place (a numpy gather would copy them first)."""
+    found = np.empty(len(positions), np.float32)
+    if len(positions):
+        rows = np.ascontiguousarray(positions, np.int64)
+        vectors = catalog.vectors
+        query = np.ascontiguousarray(vector, np.float32)
+        assert vectors.flags.c_contiguous
+        faiss.fvec_inner_products_by_idx(  # type: ignore[attr-defined]
+            faiss.swig_ptr(found),
+            faiss.swig_ptr(query),
+            faiss.swig_ptr(vectors),
+            faiss.swig_ptr(rows),
+            vectors.shape[1],
+            1,
+            len(rows),
+        )
+    return found
+
+
+def _retrieve(
+    catalog: OrgCatalog, q: RankQuery, passing: np.ndarray, mask: np.ndarray, wanted: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Passing positions with their similarity to the query: the best `wanted` at least."""
     vector = np.ascontiguousarray(q.vector, np.float32)
-    if passing <= EXACT_SUBSET_MAX or passing <= wanted:
-        positions = np.flatnonzero(mask)
-        return positions, catalog.vectors[positions] @ vector
     total = catalog.faiss.ntotal
-    fetch = min(total, max(wanted, math.ceil(2 * wanted * len(mask) / passing)))
+    if len(passing) <= EXACT_SUBSET_MAX or len(passing) <= wanted or total < len(mask):
+        return passing, similarities(catalog, passing, vector)
+    fetch = min(total, max(wanted, math.ceil(2 * wanted * len(mask) / len(passing))))
     while True:
         params = (
             None
@@ -133,9 +161,11 @@ def mmr(vectors: np.ndarray, relevance: np.ndarray, k: int, lam: float) -> list[
 
 
 def rank(catalog: OrgCatalog, q: RankQuery) -> Ranked:
-    mask = allowed(catalog, q)
+    passing = allowed(catalog, q)
+    mask = np.zeros(len(catalog.columns), bool)
+    mask[passing] = True
     wanted = max(MIN_CANDIDATES, q.k * CANDIDATES_PER_RESULT)
-    positions, similarity = _retrieve(catalog, q, mask, wanted)
+    positions, similarity = _retrieve(catalog, q, passing, mask, wanted)
     boost = np.zeros(len(positions), np.float32)
     if len(q.boost_positions):
         # Co-booked items compete even when their text is not among the nearest.
@@ -143,7 +173,7 @@ def rank(catalog: OrgCatalog, q: RankQuery) -> Ranked:
         extra = np.setdiff1d(passing, positions)
         if len(extra):
             positions = np.concatenate([positions, extra])
-            similarity = np.concatenate([similarity, catalog.vectors[extra] @ q.vector])
+            similarity = np.concatenate([similarity, similarities(catalog, extra, q.vector)])
         order = np.argsort(q.boost_positions)
         at = np.searchsorted(q.boost_positions, positions, sorter=order)
         at = np.minimum(at, len(order) - 1)

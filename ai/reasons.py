@@ -17,8 +17,9 @@ STRONG_CO_BOOKING = 0.3  # below this, the likeness to the plan explains the pic
 class Source:
     """Something the group's taste is made of: an itinerary item or a stated interest."""
 
-    label: str  # "the Jerónimos Monastery visit", "your interest in wine"
+    label: str  # "the Jerónimos Monastery visit on your itinerary", "your interest in wine"
     vector: np.ndarray
+    title: str = ""  # the plan item's own title
 
 
 def _join(words: list[str]) -> str:
@@ -30,7 +31,7 @@ def reason(
     vector: np.ndarray,
     sources: list[Source],
     co_booked: CoBooked | None,
-    names: dict[uuid.UUID, str],
+    linked: dict[uuid.UUID, Source],
     *,
     dietary: set[str],
     weekday: int | None,
@@ -38,8 +39,11 @@ def reason(
     distance_km: float | None,
 ) -> str:
     parts: list[str] = []
-    if co_booked is not None and co_booked.weight >= STRONG_CO_BOOKING and co_booked.because_of in names:
-        parts.append(f"Often booked by groups who also did {names[co_booked.because_of]}")
+    shared = [linked[i] for i in co_booked.because_of if i in linked] if co_booked is not None else []
+    if co_booked is not None and co_booked.weight >= STRONG_CO_BOOKING and shared:
+        # Of the plan items those groups shared with this one, name the one most like the recommendation.
+        closest = shared[int(np.argmax(np.stack([s.vector for s in shared]) @ vector))]
+        parts.append(f"Often booked by groups who also did {closest.title}")
     elif sources:
         likeness = np.stack([source.vector for source in sources]) @ vector
         best = sources[int(np.argmax(likeness))]

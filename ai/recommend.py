@@ -30,7 +30,8 @@ from hub.errors import Invalid
 
 MAX_K = 50
 PLAN_WEIGHT, INTEREST_WEIGHT = 0.6, 0.4
-TASTE_KINDS = {"visit": "visit", "meal": "meal", "hotel": "stay", "free": "", "note": ""}  # not transfers, flights
+# Plan items that say what the group likes (not transfers, flights or hotel check-ins), and their noun.
+TASTE_KINDS = {"visit": "visit", "meal": "meal", "free": "", "note": ""}
 _TIME = re.compile(r"^([01]?[0-9]|2[0-3]):([0-5][0-9])$")
 
 
@@ -80,7 +81,8 @@ async def taste(catalog: OrgCatalog, context: GroupContext) -> tuple[np.ndarray,
         position = catalog.position_of(item.catalog_item_id) if item.catalog_item_id else None
         vector = catalog.vectors[position] if position is not None else vectors[row]
         noun = TASTE_KINDS[item.kind]
-        sources.append(Source(f"the {item.title}{' ' + noun if noun else ''} on your itinerary", vector))
+        label = f"the {item.title}{' ' + noun if noun else ''} on your itinerary"
+        sources.append(Source(label, vector, item.title))
     sources += [Source(f"your interest in {text}", vectors[len(plan) + n]) for n, text in enumerate(context.interests)]
     parts = []
     if plan:
@@ -89,6 +91,22 @@ async def taste(catalog: OrgCatalog, context: GroupContext) -> tuple[np.ndarray,
         parts.append(INTEREST_WEIGHT * np.mean([s.vector for s in sources[len(plan) :]], axis=0))
     query = np.sum(parts, axis=0) if parts else vectors[0]
     return (query / max(float(np.linalg.norm(query)), 1e-9)).astype(np.float32), sources
+
+
+def linked_sources(catalog: OrgCatalog, context: GroupContext, sources: list[Source]) -> dict[uuid.UUID, Source]:
+    """Plan items booked from the catalog, by catalog id (including hotels, which are not part of the taste)."""
+    by_title = {source.title: source for source in sources if source.title}
+    linked = {}
+    for item in context.plan:
+        if item.catalog_item_id is None:
+            continue
+        position = catalog.position_of(item.catalog_item_id)
+        source = by_title.get(item.title)
+        if source is None and position is not None:
+            source = Source(item.title, catalog.vectors[position], item.title)
+        if source is not None:
+            linked[item.catalog_item_id] = source
+    return linked
 
 
 def build_query(
@@ -167,7 +185,7 @@ async def recommend_for_group(
         max_price=max_price,
     )
     ranked = rank(catalog, query)
-    names = {item.catalog_item_id: item.title for item in context.plan if item.catalog_item_id}
+    linked = linked_sources(catalog, context, sources)
     found = []
     for position, score, distance in zip(ranked.positions, ranked.scores, ranked.distance_km, strict=True):
         record = catalog.records[position]
@@ -176,7 +194,7 @@ async def recommend_for_group(
             catalog.vectors[position],
             sources,
             context.co_booked.get(record.id),
-            names,
+            linked,
             dietary=context.dietary,
             weekday=query.weekday,
             minute=minute,

@@ -9,6 +9,7 @@ import sys
 BENCHMARKS = {
     "realtime": "bench.realtime",
     "itinerary": "bench.itinerary",
+    "recommend": "bench.recommend",
     "bot": "bench.bot",
 }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -11,8 +12,9 @@ from domains.organizations.service import OrganizationService
 from domains.users.schemas import UserCreate
 from domains.users.service import UserService
 from hub.core import Hub
+from hub.demo_catalog import seed_catalog, seed_interests_and_history
 from hub.demo_week import seed_week
-from hub.security import Role
+from hub.security import Principal, Role
 
 DEMO_ORG_SLUG = "demo"
 DEMO_ORG_NAME = "Demo Tours"
@@ -55,4 +57,10 @@ async def seed_demo(hub: Hub) -> list[DemoLogin]:
         admin_id = await uow.session.scalar(select(User.id).where(User.email == demo_email(Role.ADMIN)))
         assert admin_id is not None
         await seed_week(uow, org.id, hub.clock().date(), hub.tokens.secret, admin_id)
+    async with hub.unit_of_work(org.id) as uow:
+        await seed_catalog(uow, org.id, hub.clock().date())
+    async with hub.unit_of_work(org.id) as uow:
+        carla_id = await uow.session.scalar(select(User.id).where(User.email == demo_email(Role.COORDINATOR)))
+        carla = Principal(user_id=carla_id or admin_id, org_id=org.id, role=Role.COORDINATOR, session_id=uuid.uuid4())
+        await seed_interests_and_history(uow, org.id, hub.clock().date(), carla)
     return logins
