@@ -101,7 +101,9 @@ class Bot:
             if trip is None:
                 conversation.language = language
                 await self.memory.save(key, conversation)
-                return BotReply(say("no_trip", language), prediction.intent, prediction.confidence, [], False, language)
+                # Without a trip there is no group room to hand over to; an emergency still gets the number to call.
+                key_text = "no_trip_emergency" if prediction.intent == "emergency" else "no_trip"
+                return BotReply(say(key_text, language), prediction.intent, prediction.confidence, [], False, language)
             local_now = now.astimezone(ZoneInfo(trip.timezone)).replace(tzinfo=None)
             catalog, coordinates = await self._places_of(uow.session, principal.org_id)
             entities = extract(question, local_now, trip.timezone, catalog)

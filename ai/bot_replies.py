@@ -15,6 +15,10 @@ T: dict[str, dict[str, str]] = {
         "es": "No encuentro tu viaje. Si reservaste con nosotros, contacta con la oficina para que lo vinculen "
         "a tu cuenta.",
     },
+    "no_trip_emergency": {
+        "en": "If anyone is in danger, call 112 now. I can't find your trip, so please also call the office.",
+        "es": "Si alguien está en peligro, llama ya al 112. No encuentro tu viaje: llama también a la oficina.",
+    },
     "greeting": {
         "en": "Hello {name}! Ask me about your guide, pickup times, your hotel, your flights or your booking.",
         "es": "¡Hola, {name}! Pregúntame por tu guía, las recogidas, tu hotel, tus vuelos o tu reserva.",

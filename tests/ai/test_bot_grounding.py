@@ -128,6 +128,8 @@ async def test_a_traveler_without_a_trip_is_told_politely(bot: Bot, world: BotWo
     reply = await bot.answer(principal_of(nomad), "who is my guide?")
     assert "can't find your trip" in reply.reply and not reply.handoff
     assert "Ana" not in reply.reply and "Bruno" not in reply.reply
+    emergency = await bot.answer(principal_of(nomad), "help, my husband collapsed and is not breathing")
+    assert emergency.reply.startswith("If anyone is in danger, call 112 now") and not emergency.handoff
 
 
 async def test_staff_and_bad_text_are_refused(bot: Bot, world: BotWorld) -> None:
