@@ -187,3 +187,14 @@ async def test_in_scope_but_unsure_goes_to_a_person(hub: Hub, world: BotWorld, i
     finally:
         hub.settings.bot_handoff_confidence = 0.5
     assert reply.intent == "hotel_info" and reply.handoff and reply.handoff_reason == "low_confidence"
+
+
+async def test_with_redis_a_follow_up_may_land_on_another_process(
+    hub: Hub, world: BotWorld, intents: IntentClassifier
+) -> None:
+    if hub.redis is None:
+        pytest.skip("conversation memory is shared between processes only through Redis")
+    first, other = Bot(hub, classifier=intents), Bot(hub, classifier=intents)
+    await first.answer(principal_of(world.tom), "when is pickup tomorrow?")
+    follow = await other.answer(principal_of(world.tom), "and the day after?")
+    assert follow.intent == "pickup_time" and "12 April" in follow.reply
