@@ -29,6 +29,7 @@ from web.routes.pages import PAGES
 from web.routes.recommendations import group_recommendations
 from web.routes.rooming import RoomingController
 from web.routes.staff import AssignmentController, StaffController
+from web.routes.trips import group_team, my_trips
 from web.routes.users import UserController
 from web.routes.vouchers import GroupVoucherController, PartnerController, VoucherController
 from web.routes.web_session import WebSessionController
@@ -51,6 +52,8 @@ API = Router(
         FileController,
         board,
         group_missing,
+        my_trips,
+        group_team,
         FlightController,
         RoomingController,
         PartnerController,

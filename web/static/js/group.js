@@ -1,0 +1,73 @@
+// The group room: chat, presence, files, the live itinerary and the group's records, over one socket.
+// The room session joins and rejoins (with `since` after a dropped connection) and hands every room
+// event to the panels once; the panels never talk to each other.
+
+import { connectLive } from "./live.js";
+import { currentUser, toast } from "./ui.js";
+import { ChatPanel } from "./room/chat.js";
+import { FileDrop } from "./room/files.js";
+import { ItineraryPanel } from "./room/itinerary.js";
+import { GroupPanels } from "./room/panels.js";
+import { PresenceList } from "./room/presence.js";
+import { RoomSession, LIVE_EVENTS } from "./room/session.js";
+
+const OFFICE = ["admin", "dispatcher", "coordinator"];
+const EDITORS = [...OFFICE, "guide", "driver"];
+const RECORD_EVENTS = LIVE_EVENTS.filter((name) => !name.startsWith("presence:"));
+
+const main = document.getElementById("main");
+const groupId = main.dataset.groupId;
+const timeZone = main.dataset.groupTimezone;
+const groupName = main.dataset.groupName || "the group";
+const me = currentUser();
+const room = `group:${groupId}`;
+const office = OFFICE.includes(me.role);
+const showError = (message) => toast(message, "error");
+
+const socket = connectLive();
+const chat = new ChatPanel(document.getElementById("chat"), {
+  socket, room, me, timeZone, label: groupName, onError: showError,
+});
+const presence = new PresenceList(document.getElementById("presence"), me);
+const itinerary = new ItineraryPanel(document.getElementById("itinerary"), {
+  socket, groupId, me, editable: EDITORS.includes(me.role), onError: showError,
+});
+const panels = new GroupPanels({
+  team: document.getElementById("team"),
+  vouchers: document.getElementById("vouchers"),
+  missing: document.getElementById("missing"),
+}, { groupId, office, onError: showError });
+new FileDrop(document.getElementById("chat-panel"), document.getElementById("file-share"), { room, onError: showError });
+
+const session = new RoomSession(socket, room, {
+  async onReload(_ack, first) {
+    try {
+      await Promise.all([chat.reload(), itinerary.reload(), first ? panels.reload() : null]);
+    } catch (error) {
+      showError(`Could not load the room: ${error.message}`);
+    }
+  },
+  onJoined(ack) {
+    presence.reset(ack.members);
+    if (document.visibilityState === "hidden") socket.emit("presence:set", { status: "away" }, () => {});
+    chat.flush();
+    itinerary.flush();
+  },
+  onEvent(name, event) {
+    if (name === "presence:update") presence.update(event.user, event.status);
+    else if (name === "itinerary:applied") itinerary.handle(name, event);
+    else if (RECORD_EVENTS.includes(name)) panels.changed();
+    else chat.handle(name, event);
+  },
+  onRefused(ack) {
+    showError(`You cannot join this room: ${ack.message}`);
+  },
+});
+socket.on("disconnect", () => presence.markUnknown());
+session.start();
+
+// A tab in the background counts as "away" for the others.
+document.addEventListener("visibilitychange", () => {
+  if (!socket.connected) return;
+  socket.emit("presence:set", { status: document.visibilityState === "hidden" ? "away" : "online" }, () => {});
+});
