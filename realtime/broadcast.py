@@ -7,6 +7,7 @@ from domains.conversations.access import BOARD_ROOM
 from domains.conversations.events import BotHandoff, RoomEventRecorded
 from domains.conversations.handoff import STAFF_AUDIENCE, TRAVELER_AUDIENCE, audience_room, redacted
 from hub.bus import Event
+from realtime.rooms import wire_room
 from realtime.server import Realtime
 from realtime.wire import wire_name
 
@@ -23,13 +24,14 @@ def subscribe(rt: Realtime) -> None:
             await rt.emit("bot:handoff", redacted(payload), room=audience_room(event.room, TRAVELER_AUDIENCE))
             return
         if isinstance(event, RoomEventRecorded):
-            await rt.emit(wire_name(event.name), {"room": event.room, "seq": event.seq, **event.data}, room=event.room)
+            data = {"room": event.room, "seq": event.seq, **event.data}
+            await rt.emit(wire_name(event.name), data, room=wire_room(event.room, event.org_id))
             return
         payload = event.payload()
         for room in event.audience:
             if room == BOARD_ROOM:
                 # The board hears one kind of event: "this group changed", with what happened.
-                await rt.emit("board:update", {"event": event.name, **payload}, room=room)
+                await rt.emit("board:update", {"event": event.name, **payload}, room=wire_room(room, event.org_id))
             else:
                 await rt.emit(wire_name(event.name), payload, room=room)
 

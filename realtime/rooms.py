@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from domains.conversations.access import RoomAccess
+from domains.conversations.access import BOARD_ROOM, RoomAccess
 from domains.conversations.handoff import STAFF_AUDIENCE, TRAVELER_AUDIENCE, audience_of, audience_room, visible_event
 from domains.conversations.service import ConversationService
 from hub.errors import Forbidden, Invalid
@@ -25,6 +25,12 @@ def optional_int(data: dict[str, Any], key: str) -> int | None:
     return value
 
 
+def wire_room(room: str, org_id: object) -> str:
+    """Every organization's board is called `board:dispatch` by clients; on the wire each organization
+    has its own Socket.IO room, so one tenant's board never hears another's updates or presence."""
+    return f"{BOARD_ROOM}:{org_id}" if room == BOARD_ROOM else room
+
+
 def joined_room(connection: Connection, data: dict[str, Any]) -> str:
     room = data.get("room")
     if not isinstance(room, str) or room not in connection.rooms:
@@ -35,15 +41,16 @@ def joined_room(connection: Connection, data: dict[str, Any]) -> str:
 async def _set_presence(rt: Realtime, connection: Connection, room: str, status: str) -> None:
     """Store this connection's status in the room and tell the room when the user's folded status changed."""
     user_id = str(connection.principal.user_id)
-    before = fold(await rt.presence.entries(room)).get(user_id)
+    key = wire_room(room, connection.principal.org_id)
+    before = fold(await rt.presence.entries(key)).get(user_id)
     if status == OFFLINE:
-        await rt.presence.drop(room, connection.sid)
+        await rt.presence.drop(key, connection.sid)
     else:
-        await rt.presence.put(room, connection.sid, Member(user_id, connection.name, status))
-    after = fold(await rt.presence.entries(room)).get(user_id)
+        await rt.presence.put(key, connection.sid, Member(user_id, connection.name, status))
+    after = fold(await rt.presence.entries(key)).get(user_id)
     old, new = (before.status if before else OFFLINE), (after.status if after else OFFLINE)
     if old != new:
-        await rt.emit("presence:update", {"room": room, "user": connection.member, "status": new}, room=room)
+        await rt.emit("presence:update", {"room": room, "user": connection.member, "status": new}, room=key)
 
 
 async def join_room(rt: Realtime, connection: Connection, data: dict[str, Any]) -> Ack:
@@ -56,7 +63,7 @@ async def join_room(rt: Realtime, connection: Connection, data: dict[str, Any]) 
         raise
     # Enter before reading the log: an event committed in between arrives twice (live and replayed),
     # never zero times, and clients drop what they have by seq.
-    await rt.sio.enter_room(connection.sid, room)
+    await rt.sio.enter_room(connection.sid, wire_room(room, connection.principal.org_id))
     await rt.sio.enter_room(connection.sid, audience_room(room, audience_of(connection.principal)))
     if room not in connection.rooms:
         connection.rooms.add(room)
@@ -65,7 +72,10 @@ async def join_room(rt: Realtime, connection: Connection, data: dict[str, Any]) 
     async with rt.hub.unit_of_work(connection.principal.org_id) as uow:
         replay = await ConversationService(uow.session, uow.bus).replay(room, since)
     metrics.REPLAYED.inc(len(replay.events))
-    members = [member.view() for member in fold(await rt.presence.entries(room)).values()]
+    members = [
+        member.view()
+        for member in fold(await rt.presence.entries(wire_room(room, connection.principal.org_id))).values()
+    ]
     return {
         "room": room,
         "seq": replay.seq,
@@ -80,7 +90,7 @@ async def join_room(rt: Realtime, connection: Connection, data: dict[str, Any]) 
 
 async def leave_room(rt: Realtime, connection: Connection, room: str) -> None:
     connection.rooms.discard(room)
-    await rt.sio.leave_room(connection.sid, room)
+    await rt.sio.leave_room(connection.sid, wire_room(room, connection.principal.org_id))
     for audience in (STAFF_AUDIENCE, TRAVELER_AUDIENCE):
         await rt.sio.leave_room(connection.sid, audience_room(room, audience))
     await _set_presence(rt, connection, room, OFFLINE)
@@ -94,7 +104,8 @@ async def on_leave(rt: Realtime, connection: Connection, data: dict[str, Any]) -
 
 async def on_typing(rt: Realtime, connection: Connection, data: dict[str, Any]) -> Ack:
     room = joined_room(connection, data)
-    await rt.emit("presence:typing", {"room": room, "user": connection.member}, room=room, skip_sid=connection.sid)
+    key = wire_room(room, connection.principal.org_id)
+    await rt.emit("presence:typing", {"room": room, "user": connection.member}, room=key, skip_sid=connection.sid)
     return {}
 
 

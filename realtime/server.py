@@ -18,13 +18,14 @@ import msgspec
 import socketio
 
 from domains.auth.service import AuthService
+from domains.conversations.access import BOARD_ROOM
 from hub.core import Hub
 from hub.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, TooLarge, Unauthenticated
 from hub.security import SESSION_COOKIE, Principal, cookie_value
 from realtime import metrics
 from realtime.presence import Member, MemoryPresence, PresenceStore, RedisPresence
 from realtime.ratelimit import TokenBucket
-from realtime.rooms import announce_departures, leave_room
+from realtime.rooms import announce_departures, leave_room, wire_room
 
 log = logging.getLogger(__name__)
 
@@ -155,8 +156,11 @@ class Realtime:
         # and presence in that room is what "online" means on the dispatch board.
         user_room = f"user:{identity.principal.user_id}"
         await self.sio.enter_room(sid, user_room)
+        first = not await self.presence.entries(user_room)
         await self.presence.put(user_room, sid, Member(str(identity.principal.user_id), identity.user.name, "online"))
         metrics.CONNECTIONS.inc()
+        if first:
+            await self.announce_on_board(identity.principal, online=True)
 
     async def on_disconnect(self, sid: str, reason: Any = None) -> None:
         connection = self.connections.get(sid)
@@ -164,9 +168,17 @@ class Realtime:
             return
         for room in list(connection.rooms):
             await leave_room(self, connection, room)
-        await self.presence.drop(f"user:{connection.principal.user_id}", sid)
+        user_room = f"user:{connection.principal.user_id}"
+        await self.presence.drop(user_room, sid)
         self.connections.pop(sid, None)
         metrics.CONNECTIONS.dec()
+        if not await self.presence.entries(user_room):
+            await self.announce_on_board(connection.principal, online=False)
+
+    async def announce_on_board(self, principal: Principal, online: bool) -> None:
+        """The dispatch board shows who is online: it hears a user's first connection and last goodbye."""
+        data = {"user_id": str(principal.user_id), "online": online}
+        await self.emit("board:presence", data, room=wire_room(BOARD_ROOM, principal.org_id))
 
     async def online(self, user_ids: set[str]) -> set[str]:
         """Which of these users have at least one live connection, in any process."""

@@ -75,3 +75,43 @@ async def test_signing_out_ends_the_session(hub: Hub, signed_in_page: SignedInPa
     await screenshot(page)
     await page.goto("/partner")
     await expect(page).to_have_url("/signin?next=/partner")
+
+
+async def test_when_the_session_ends_the_page_says_so_and_offers_to_sign_in_again(
+    http: httpx.AsyncClient, hub: Hub, signed_in_page: SignedInPage, screenshot: Screenshot
+) -> None:
+    org = await an_organization(hub)
+    dana = await a_person(hub, org, Role.DISPATCHER, "Dana")
+    page = await signed_in_page(dana)
+    await expect(page.locator("#conn-status")).to_have_text("connected")
+    access = next(c["value"] for c in await page.context.cookies() if c["name"] == "hub_session")
+
+    # The session ends on the server (here: signed out with its own token, as an admin tool would).
+    assert (await http.post("/api/v1/auth/logout", headers={"Authorization": f"Bearer {access}"})).status_code == 204
+
+    # The hub drops the board's socket; renewing fails; the page says why and goes to sign in.
+    await expect(page.get_by_text("Your session has expired — sign in again").first).to_be_visible()
+    await screenshot(page, "toast")
+    await expect(page).to_have_url("/signin?expired=1&next=%2Fboard")
+    await expect(page.locator("#signin-notice")).to_have_text("Your session has expired — sign in again.")
+    await screenshot(page, "signin")
+    await page.get_by_label("Email").fill(dana.email)
+    await page.get_by_label("Password").fill(dana.password)
+    await page.get_by_role("button", name="Sign in").click()
+    await expect(page).to_have_url("/board")
+
+
+async def test_an_expired_access_cookie_is_renewed_without_asking_again(hub: Hub, signed_in_page: SignedInPage) -> None:
+    org = await an_organization(hub)
+    dana = await a_person(hub, org, Role.DISPATCHER, "Dana")
+    page = await signed_in_page(dana)
+    # The browser drops the access cookie when its token expires; the refresh cookie lives on.
+    session = next(c for c in await page.context.cookies() if c["name"] == "hub_session")
+    await page.context.clear_cookies(name="hub_session")
+
+    await page.goto("/board?from=2027-01-01")
+
+    await expect(page).to_have_url("/board?from=2027-01-01")
+    await expect(page.locator("#conn-status")).to_have_text("connected")
+    renewed = next(c for c in await page.context.cookies() if c["name"] == "hub_session")
+    assert renewed["value"] != session["value"]

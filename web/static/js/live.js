@@ -7,6 +7,7 @@ const STATES = { connected: "connected", reconnecting: "reconnecting…", offlin
 export function setConnStatus(state) {
   const node = document.getElementById("conn-status");
   if (!node) return;
+  node.hidden = false; // shown only on pages that hold a live connection
   node.dataset.state = state;
   node.textContent = STATES[state] || state;
 }
@@ -48,10 +49,13 @@ export function connectLive(options = {}) {
   });
 
   async function retryAfterRenewal() {
-    if (renewals >= 2) return sessionExpired();
     renewals += 1;
-    if (await refreshSession()) socket.connect();
-    else sessionExpired();
+    if (renewals <= 2 && (await refreshSession())) {
+      socket.connect();
+      return;
+    }
+    setConnStatus("offline");
+    sessionExpired();
   }
   return socket;
 }
