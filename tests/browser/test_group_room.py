@@ -6,12 +6,13 @@ from __future__ import annotations
 import struct
 import zlib
 
+import httpx
 from playwright.async_api import FilePayload, Locator, Page, expect
 
 from domains.conversations.service import ConversationService
 from hub.core import Hub
 from tests.browser.conftest import Screenshot, SignedInPage
-from tests.builders import TourGroup, a_tour_group
+from tests.builders import TourGroup, a_tour_group, bearer, sign_in
 from tests.itinerary.helpers import add, apply, principal_of
 
 
@@ -112,6 +113,7 @@ def a_png(width: int = 160, height: int = 90) -> bytes:
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
 
 
+DRIVER = {"name": "Maria Leopoldina Bragança e Sousa Coutinho", "role": "driver", "phone": "+351 912 000 111"}
 MINIMAL_PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj "
     b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
@@ -119,7 +121,7 @@ MINIMAL_PDF = (
 
 
 async def test_shared_files_show_as_previews_for_everyone_and_history_scrolls_back(
-    hub: Hub, signed_in_page: SignedInPage, screenshot: Screenshot
+    hub: Hub, http: httpx.AsyncClient, signed_in_page: SignedInPage, screenshot: Screenshot
 ) -> None:
     tour = await a_tour_group(hub)
     carla_principal = principal_of(tour.coordinator)
@@ -159,4 +161,21 @@ async def test_shared_files_show_as_previews_for_everyone_and_history_scrolls_ba
         await page.wait_for_function(loaded, arg=await image.element_handle(), timeout=5000)
         await expect(page.locator("#chat a.file-preview.pdf", has_text="hotel-voucher.pdf")).to_be_visible()
     await expect(carla.locator("#file-share .upload")).to_have_count(0)  # progress rows go once shared
+
+    # The office assigns a driver through the API: the team panel of both pages follows.
+    office = bearer(await sign_in(http, tour.coordinator))
+    driver = (await http.post("/api/v1/staff", json=DRIVER, headers=office)).json()
+    dates = {"start_date": str(tour.group.start_date), "end_date": str(tour.group.end_date)}
+    assigned = await http.post(
+        f"/api/v1/groups/{tour.group.id}/assignments",
+        json={"staff_id": driver["id"], "role": "driver", **dates},
+        headers=office,
+    )
+    assert assigned.status_code == 201, assigned.text
+    for page in (carla, ana):
+        await expect(page.locator("#team .team-member", has_text=DRIVER["name"])).to_contain_text("driver")
+
+    # On a 360 px phone the room is one column and nothing is wider than the screen.
+    await ana.set_viewport_size({"width": 360, "height": 740})
+    assert await ana.evaluate("document.documentElement.scrollWidth") <= 360
     await screenshot(ana)
