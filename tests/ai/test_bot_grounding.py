@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from ai.bot import Bot, BotReply
+from ai.bot_memory import LocalMemory
 from ai.intents import IntentClassifier
 from domains.models import Group
 from hub.core import Hub
@@ -28,21 +29,32 @@ from tests.ai.bot_world import (
     a_bot_world,
     principal_of,
 )
+from tests.backends import Backend
 from tests.builders import a_person
 
 START = date(2027, 4, 10)
 NOW = datetime(2027, 4, 10, 18, 0, tzinfo=UTC)  # 19:00 in Lisbon (summer time)
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
+async def hub(backend: Backend, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Hub]:
+    """One hub and one world for the module: these questions only read (each test gets a fresh memory)."""
+    instance = Hub(backend.settings(tmp_path_factory.mktemp("bot-grounding")))
+    instance.clock = lambda: NOW  # type: ignore[method-assign]
+    try:
+        yield instance
+    finally:
+        await instance.close()
+
+
+@pytest.fixture(scope="module")
 async def world(hub: Hub) -> BotWorld:
-    hub.clock = lambda: NOW  # type: ignore[method-assign]
     return await a_bot_world(hub, START)
 
 
 @pytest.fixture
 async def bot(hub: Hub, intents: IntentClassifier) -> AsyncIterator[Bot]:
-    yield Bot(hub, classifier=intents)
+    yield Bot(hub, classifier=intents, memory=LocalMemory(max_conversations=100, ttl_seconds=600))
 
 
 async def ask(bot: Bot, world: BotWorld, text: str) -> BotReply:
