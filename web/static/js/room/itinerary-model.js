@@ -4,8 +4,8 @@
 
 const DEFAULTS = {
   kind: "note", start: null, end: null, place: null, notes: "", status: "planned",
-  voucher_id: null, flight_id: null, staff_ids: [],
-};
+  voucher_id: null, flight_id: null, catalog_item_id: null, staff_ids: [],
+}; // the server's DEFAULTS (tests/web/test_itinerary_fold_in_js.py keeps the two equal)
 
 const copy = (value) => (value === undefined ? undefined : structuredClone(value));
 
