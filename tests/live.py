@@ -26,6 +26,7 @@ SERVER_EVENTS = (
     "rooming_list:updated",
     "bot:reply",
     "bot:handoff",
+    "participant:needs_recorded",
 )
 
 

@@ -1,7 +1,8 @@
 """Recording what a traveler tells us about their diet or the assistance they need.
 
 The assistant calls this when a traveler says "I'm vegetarian" or "my mother uses a wheelchair"; the event
-reaches the group's room and the dispatch board, so the coordinator sees it without anyone relaying it.
+reaches the staff in the group's room and the dispatch board, so the coordinator sees it without anyone
+relaying it (and the other travelers in the room do not).
 """
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domains.conversations.handoff import STAFF_AUDIENCE, audience_room
 from domains.groups.events import TravelerNeedsRecorded
-from domains.groups.service import group_audience
+from domains.groups.service import BOARD, group_room
 from domains.lookup import get_scoped
 from domains.models import Participant
 from hub.bus import EventBus
@@ -20,6 +22,12 @@ from hub.errors import Invalid
 
 MAX_SPECIAL_NEEDS = 1000  # the column's length
 MAX_DIET_LABEL = 40
+
+
+def needs_audience(group_id: uuid.UUID) -> tuple[str, ...]:
+    """The group's staff (in its room) and the board: a traveler's health and diet are not for the other
+    travelers of the group, who are members of the same room."""
+    return (audience_room(group_room(group_id), STAFF_AUDIENCE), BOARD)
 
 
 class TravelerNeedsService:
@@ -51,7 +59,7 @@ class TravelerNeedsService:
         self.bus.publish(
             TravelerNeedsRecorded(
                 org_id=str(participant.org_id),
-                audience=group_audience(participant.group_id),
+                audience=needs_audience(participant.group_id),
                 group_id=str(participant.group_id),
                 participant_id=str(participant.id),
                 participant_name=participant.name,

@@ -100,7 +100,7 @@ async def test_a_stated_diet_is_recorded_for_the_coordinator(bot: Bot, world: Bo
     assert (await tom_participant(hub, world)).dietary == ["vegetarian"]
     recorded = [e for e in events if isinstance(e, TravelerNeedsRecorded)]
     assert len(recorded) == 1 and recorded[0].added_dietary == ["vegetarian"]
-    assert world.lisbon.room in recorded[0].audience and "board:dispatch" in recorded[0].audience
+    assert recorded[0].audience == (f"{world.lisbon.room}#staff", "board:dispatch")  # not the travelers
     again = await ask(bot, world, "remember that I'm vegetarian")
     assert "already" in again.reply
 

@@ -84,10 +84,17 @@ async def test_the_coordinator_gets_the_hand_off_in_the_group_room_and_answers_t
     other = await tess.wait_for("bot:handoff")
     assert other["seq"] == heard["seq"] and other["handoff"] == {"id": handoff["id"], "redacted": True}
 
+    # A stated need reaches the staff in the room too, and again not the other travelers.
+    assert (await tom.call("bot:ask", {"text": "my mother uses a wheelchair"}))["handoff"] is False
+    need = await carla.wait_for("participant:needs_recorded")
+    assert need["participant_name"] == "Tom Traveler" and "wheelchair" in need["added_special_needs"]
+
     answer = {"room": room, "client_id": "carla-1", "text": "Hi Tom, Carla here: pickup is at 09:30."}
     assert (await carla.call("chat:send", answer))["ok"]
     reply = await tom.wait_for("chat:message", lambda m: m["message"]["author"]["name"] == "Carla")
     assert reply["message"]["text"] == answer["text"]
+    await tess.wait_for("chat:message", lambda m: m["message"]["client_id"] == "carla-1")  # the room is shared...
+    assert tess.received["participant:needs_recorded"] == []  # ...Tom's needs are not
 
     # The hand-off is in the room's log: a coordinator who joins later replays it, a traveler sees it redacted.
     late = await connect(world.coordinator)
