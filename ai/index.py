@@ -15,9 +15,6 @@
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import logging
-import os
 import time
 import uuid
 import weakref
@@ -31,13 +28,13 @@ import numpy as np
 from sqlalchemy import func, select
 
 from ai.catalog_table import Columns, ItemRecord, Vocabulary
-from ai.encoder import MODEL_PACKAGE, get_encoder
+from ai.encoder import get_encoder
+from ai.index_files import SavedIndex, fingerprint, load_index, save_index
 from domains.catalog.events import CatalogItemAdded, CatalogItemChanged, CatalogItemRetired
 from domains.models import CatalogItem
 from hub.bus import Event
 from hub.core import Hub
 
-log = logging.getLogger(__name__)
 HNSW_M = 32
 HNSW_EF_CONSTRUCTION = 64
 MAX_DEAD_SHARE = 0.2
@@ -65,13 +62,6 @@ def build_faiss(vectors: np.ndarray, settings: IndexSettings) -> faiss.Index:
     if len(vectors):
         index.add(np.ascontiguousarray(vectors, dtype=np.float32))
     return index
-
-
-def fingerprint(records: Sequence[ItemRecord], dim: int) -> str:
-    digest = hashlib.sha256(f"{MODEL_PACKAGE}:{dim}".encode())
-    for record in sorted(records, key=lambda r: r.id.bytes):
-        digest.update(record.id.bytes + record.text_hash.encode())
-    return digest.hexdigest()
 
 
 class OrgCatalog:
@@ -174,43 +164,16 @@ class OrgCatalog:
         keep = np.flatnonzero(self.columns.alive)
         return [self.records[p] for p in keep], self.vectors[keep].copy()
 
-    # -- files ----------------------------------------------------------------------------------------
     @property
     def paths(self) -> tuple[Path, Path]:
         base = self.settings.directory / str(self.org_id)
         return base.with_suffix(".faiss"), base.with_suffix(".ids.npz")
 
     def save(self, print_: str) -> None:
-        index_path, ids_path = self.paths
-        index_path.parent.mkdir(parents=True, exist_ok=True)
-        faiss.write_index(self.faiss, str(index_path) + ".tmp")
-        with open(str(ids_path) + ".tmp", "wb") as out:
-            np.savez(
-                out,
-                ids=np.array([i.bytes for i in self.ids], dtype="S16").reshape(-1),
-                text_hashes=np.array(self.text_hashes, dtype="U32").reshape(-1),
-                alive=self.columns.alive,
-                fingerprint=np.array(print_),
-            )
-        os.replace(str(index_path) + ".tmp", index_path)
-        os.replace(str(ids_path) + ".tmp", ids_path)
+        save_index(self.paths, self.faiss, self.ids, self.text_hashes, self.columns.alive, print_)
 
-    def saved(self) -> tuple[str, list[uuid.UUID], list[str], np.ndarray, faiss.Index] | None:
-        """The persisted fingerprint, ids, text hashes, alive flags and index, if readable."""
-        index_path, ids_path = self.paths
-        if not (index_path.exists() and ids_path.exists()):
-            return None
-        try:
-            with np.load(ids_path) as meta:
-                ids = [uuid.UUID(bytes=bytes(raw).ljust(16, b"\0")) for raw in meta["ids"]]
-                hashes, alive, print_ = [str(h) for h in meta["text_hashes"]], meta["alive"], str(meta["fingerprint"])
-            index = faiss.read_index(str(index_path))
-        except (OSError, ValueError, KeyError, RuntimeError) as exc:
-            log.warning("ignoring unreadable catalog index %s: %s", index_path, exc)
-            return None
-        if index.ntotal != len(ids) or index.d != self.dim:
-            return None
-        return print_, ids, hashes, alive, index
+    def saved(self) -> SavedIndex | None:
+        return load_index(self.paths, self.dim)
 
 
 class CatalogIndexes:
@@ -223,6 +186,7 @@ class CatalogIndexes:
         )
         self._catalogs: dict[uuid.UUID, OrgCatalog] = {}
         self._locks: dict[uuid.UUID, asyncio.Lock] = {}
+        self._dirty: set[uuid.UUID] = set()
 
     def loaded(self, org_id: uuid.UUID) -> OrgCatalog | None:
         return self._catalogs.get(org_id)
@@ -238,33 +202,52 @@ class CatalogIndexes:
         return catalog
 
     async def refresh(self, org_id: uuid.UUID, *, force: bool = False) -> None:
-        """Re-read items changed since the index's watermark, if the catalog moved on (or `force`)."""
+        """Re-read items changed since the index's watermark, if the catalog moved on (or `force`).
+
+        Forced refreshes (catalog events) coalesce: while one runs, later ones only mark the catalog dirty
+        and the running one reads again, so a bulk import costs a few syncs, not one per item.
+        """
         catalog = self._catalogs.get(org_id)
         if catalog is None:
             return  # not loaded in this process: it will be built fresh on first use
-        async with self._locks.setdefault(org_id, asyncio.Lock()):
-            watermark = await self._watermark(org_id)
-            overdue = time.monotonic() - catalog.checked_at > RECHECK_SECONDS
-            if watermark == catalog.watermark and not (force or overdue):
+        lock = self._locks.setdefault(org_id, asyncio.Lock())
+        if force:
+            self._dirty.add(org_id)
+            if lock.locked():
                 return
-            newest_seen = catalog.watermark[1]
-            rows = await self._rows(org_id, newest_seen - SYNC_SLACK if newest_seen else None)
-            records = [ItemRecord.of(row) for row in rows]
-            missing = {r.text_hash: r.embedding_text for r in records if r.active}
-            for record in records:
-                position = catalog.positions.get(record.id)
-                if position is not None and catalog.text_hashes[position] == record.text_hash:
-                    missing.pop(record.text_hash, None)
-            fresh = await self._embed(missing)
-            changed, rebuild = catalog.apply(records, fresh)
-            if rebuild:
-                kept, vectors = catalog.compacted()
-                index = await asyncio.to_thread(build_faiss, vectors, self.settings)
-                catalog.fill(kept, vectors, index)
-            catalog.watermark, catalog.checked_at = watermark, time.monotonic()
-            if changed:
-                alive = [r for p, r in enumerate(catalog.records) if catalog.columns.alive[p]]
-                await asyncio.to_thread(catalog.save, fingerprint(alive, catalog.dim))
+        async with lock:
+            while True:
+                forced = org_id in self._dirty
+                self._dirty.discard(org_id)
+                await self._sync(catalog, org_id, forced)
+                if org_id not in self._dirty:
+                    return
+
+    async def _sync(self, catalog: OrgCatalog, org_id: uuid.UUID, forced: bool) -> None:
+        watermark = await self._watermark(org_id)
+        overdue = time.monotonic() - catalog.checked_at > RECHECK_SECONDS
+        if watermark == catalog.watermark and not (forced or overdue):
+            return
+        newest_seen = catalog.watermark[1]
+        rows = await self._rows(org_id, newest_seen - SYNC_SLACK if newest_seen else None)
+        records = [ItemRecord.of(row) for row in rows]
+        unchanged = {
+            r.id
+            for r in records
+            if r.id in catalog.positions and catalog.text_hashes[catalog.positions[r.id]] == r.text_hash
+        }
+        fresh = await self._embed(
+            {r.text_hash: r.embedding_text for r in records if r.active and r.id not in unchanged}
+        )
+        changed, rebuild = catalog.apply(records, fresh)
+        if rebuild:
+            kept, vectors = catalog.compacted()
+            index = await asyncio.to_thread(build_faiss, vectors, self.settings)
+            catalog.fill(kept, vectors, index)
+        catalog.watermark, catalog.checked_at = watermark, time.monotonic()
+        if changed:
+            alive = [r for p, r in enumerate(catalog.records) if catalog.columns.alive[p]]
+            await asyncio.to_thread(catalog.save, fingerprint(alive, catalog.dim))
 
     async def _load(self, org_id: uuid.UUID) -> OrgCatalog:
         encoder = get_encoder()
@@ -274,8 +257,8 @@ class CatalogIndexes:
         records = [ItemRecord.of(row) for row in await self._rows(org_id, None) if row.active]
         current = fingerprint(records, dim)
         saved = await asyncio.to_thread(catalog.saved)
-        if saved is not None and saved[0] == current:
-            _, ids, hashes, alive, index = saved
+        if saved is not None and saved.fingerprint == current:
+            ids, alive, index = saved.ids, saved.alive, saved.index
             by_id = {r.id: r for r in records}
             kept = [(p, by_id[i]) for p, i in enumerate(ids) if alive[p] and i in by_id]
             vectors = await asyncio.to_thread(index.reconstruct_n, 0, index.ntotal)
@@ -283,9 +266,8 @@ class CatalogIndexes:
         else:
             known: dict[str, np.ndarray] = {}
             if saved is not None:  # stale file: keep the vectors of texts that did not change
-                _, ids, hashes, alive, index = saved
-                vectors = await asyncio.to_thread(index.reconstruct_n, 0, index.ntotal)
-                known = {h: vectors[p] for p, h in enumerate(hashes) if alive[p]}
+                vectors = await asyncio.to_thread(saved.index.reconstruct_n, 0, saved.index.ntotal)
+                known = {h: vectors[p] for p, h in enumerate(saved.text_hashes) if saved.alive[p]}
             wanted = {r.text_hash: r.embedding_text for r in records if r.text_hash not in known}
             known.update(await self._embed(wanted))
             vectors = np.stack([known[r.text_hash] for r in records]) if records else np.zeros((0, dim), np.float32)

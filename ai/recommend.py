@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import uuid
 from datetime import date, time
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import msgspec
 import numpy as np
@@ -46,6 +46,13 @@ class Recommendation(msgspec.Struct):
     currency: str
     price_per: str
     distance_km: float | None = None
+
+
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")  # a group saved with an unknown zone still gets recommendations
 
 
 def parse_time(value: str | time | None) -> int | None:
@@ -169,7 +176,7 @@ async def recommend_for_group(
     async with hub.unit_of_work(org_id) as uow:
         context = await load_group_context(uow.session, group_id)
     if minute is not None and on_date is None:
-        on_date = hub.clock().astimezone(ZoneInfo(context.timezone)).date()
+        on_date = hub.clock().astimezone(_zone(context.timezone)).date()
     catalog = await catalog_indexes(hub).get(org_id)
     vector, sources = await taste(catalog, context)
     query = build_query(

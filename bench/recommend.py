@@ -120,7 +120,7 @@ def synthetic_vectors(base: np.ndarray, size: int, rng: np.random.Generator) -> 
 
 def scenarios(catalog: OrgCatalog, rng: np.random.Generator) -> dict[str, list[RankQuery]]:
     """20 groups per scenario, each with its own taste, cities, plan and co-bookings."""
-    found: dict[str, list[RankQuery]] = {"group default (2 cities)": [], "tonight near the hotel": [], "all cities": []}
+    found: dict[str, list[RankQuery]] = {"group's 2 cities": [], "tonight near the hotel": [], "all cities": []}
     codes = list(catalog.vocabulary.cities.values())
     vegetarian = catalog.vocabulary.diet_mask(["vegetarian"], grow=False)
     for _ in range(20):
@@ -137,7 +137,7 @@ def scenarios(catalog: OrgCatalog, rng: np.random.Generator) -> dict[str, list[R
         }
         cities = [int(c) for c in rng.choice(codes, 2, replace=False)]
         days = (date(2027, 4, 12).toordinal(), date(2027, 4, 16).toordinal())
-        found["group default (2 cities)"].append(RankQuery(cities=cities, days=days, **common))
+        found["group's 2 cities"].append(RankQuery(cities=cities, days=days, **common))
         found["tonight near the hotel"].append(
             RankQuery(
                 cities=cities[:1],
@@ -170,16 +170,18 @@ def one_query(catalog: OrgCatalog, query: RankQuery, sources: list[Source]) -> i
     return len(ranked.positions)
 
 
-def measure(catalog: OrgCatalog, queries: list[RankQuery], count: int) -> tuple[float, float, float]:
+def measure(catalog: OrgCatalog, queries: list[RankQuery], count: int) -> tuple[np.ndarray, np.ndarray, float]:
+    """Wall-clock and CPU milliseconds per query (CPU time leaves out waits for a core others are using)."""
     sources = [Source("the plan", q.vector) for q in queries[:3]]
     for n in range(50):  # warm-up: page faults, faiss and numpy code paths
         one_query(catalog, queries[n % len(queries)], sources)
-    timings, returned = [], 0
+    wall, cpu, returned = [], [], 0
     for n in range(count):
-        started = time.perf_counter_ns()
+        started, started_cpu = time.perf_counter_ns(), time.thread_time_ns()
         returned += one_query(catalog, queries[n % len(queries)], sources)
-        timings.append((time.perf_counter_ns() - started) / 1e6)
-    return float(np.percentile(timings, 50)), float(np.percentile(timings, 99)), returned / count
+        cpu.append((time.thread_time_ns() - started_cpu) / 1e6)
+        wall.append((time.perf_counter_ns() - started) / 1e6)
+    return np.percentile(wall, [50, 99]), np.percentile(cpu, [50, 99]), returned / count
 
 
 def main(argv: list[str]) -> int:
@@ -202,7 +204,9 @@ def main(argv: list[str]) -> int:
     threadpool_limits(1)  # numpy's BLAS: one thread, like a request on a busy server
     settings = IndexSettings(exact_max_items=20_000, ef_search=128, directory=Path("unused"))
     print(f"  pinned to core {args.core}, 1 thread; k=10, 50 candidates into MMR; {args.queries} queries per row\n")
-    print(f"{'items':>8}  {'index':<14} {'build s':>8}  {'scenario':<26} {'p50 ms':>7} {'p99 ms':>7} {'results':>7}")
+    print(f"{'':>59}{'wall clock':>16}{'CPU time':>16}")
+    header = f"{'items':>8}  {'index':<14} {'build s':>8}  {'scenario':<24}"
+    print(f"{header}{'p50 ms':>8}{'p99 ms':>8}{'p50 ms':>8}{'p99 ms':>8} {'results':>7}")
     for size in sizes:
         records = synthetic_records(size, rng)
         vectors = synthetic_vectors(base, size, nprng)
@@ -213,9 +217,11 @@ def main(argv: list[str]) -> int:
         catalog.fill(records, vectors, index)
         kind = "FlatIP (exact)" if catalog.exact else "HNSW M=32"
         for name, queries in scenarios(catalog, nprng).items():
-            p50, p99, results = measure(catalog, queries, args.queries)
-            print(f"{size:>8}  {kind:<14} {built:>8.1f}  {name:<26} {p50:>7.2f} {p99:>7.2f} {results:>7.1f}")
-    print("\ngoal: p99 < 10 ms at 100k items on one core")
+            wall, cpu, results = measure(catalog, queries, args.queries)
+            row = f"{size:>8}  {kind:<14} {built:>8.1f}  {name:<24}"
+            print(f"{row}{wall[0]:>8.2f}{wall[1]:>8.2f}{cpu[0]:>8.2f}{cpu[1]:>8.2f} {results:>7.1f}")
+    print("\ngoal: p99 < 10 ms at 100k items on one core. On a shared machine the wall-clock p99 includes time")
+    print("spent waiting for the core; the CPU-time columns are the work itself.")
     return 0
 
 

@@ -177,7 +177,8 @@ def items_of(data: dict[str, Any], today: date) -> list[CatalogItemCreate]:
 
 async def seed_catalog(uow: UnitOfWork, org_id: uuid.UUID, today: date) -> int:
     """Add the demo items that are not there yet; returns how many were added."""
-    existing = set((await uow.session.execute(select(CatalogItem.city, CatalogItem.name))).tuples())
+    rows = await uow.session.execute(select(CatalogItem.city, CatalogItem.name))
+    existing = {(city, name) for city, name in rows.all()}
     service = CatalogService(uow.session, uow.bus)
     added = 0
     for item in items_of(json.loads(DATA.read_text(encoding="utf-8")), today):
@@ -191,7 +192,7 @@ async def seed_interests_and_history(uow: UnitOfWork, org_id: uuid.UUID, today: 
     """Interests for the demo week's groups, links from their plans to the catalog, and past groups."""
     session, bus = uow.session, uow.bus
     groups = GroupService(session, bus)
-    catalog = {name: item for name, item in (await session.execute(select(CatalogItem.name, CatalogItem))).tuples()}
+    catalog = {name: item for name, item in (await session.execute(select(CatalogItem.name, CatalogItem))).all()}
     by_name = {group.name: group for group in (await session.execute(select(Group))).scalars()}
     for name, interests in INTERESTS.items():
         group = by_name.get(name)
@@ -203,7 +204,7 @@ async def seed_interests_and_history(uow: UnitOfWork, org_id: uuid.UUID, today: 
         .join(Itinerary, Itinerary.id == ItineraryItem.itinerary_id)
         .where(ItineraryItem.catalog_item_id.is_(None), ItineraryItem.removed.is_(False))
     )
-    for group_id, item_id, title, place in planned.tuples():
+    for group_id, item_id, title, place in planned.all():
         match = catalog.get(title) or catalog.get(str((place or {}).get("name", "")))
         if match is not None:
             op = {"type": "set_fields", "item_id": str(item_id), "fields": {"catalog_item_id": str(match.id)}}
