@@ -64,6 +64,11 @@ async def test_a_coordinator_and_a_guide_see_each_other_live_and_catch_up_after_
     belem_for_carla = item(carla, "Belém tower")
     await expect(belem_for_carla.get_by_label("Start time")).to_have_value("10:30")
     await expect(belem_for_carla.locator(".edited-by")).to_have_text("edited by Ana")
+    # A change the hub refuses (ending before it starts) says why and puts the field back.
+    await belem_for_ana.get_by_label("End time").fill("09:00")
+    await belem_for_ana.get_by_label("End time").press("Tab")
+    await expect(ana.locator("#toasts")).to_contain_text("Not saved")
+    await expect(belem_for_ana.get_by_label("End time")).to_have_value("")
     # Carla adds an item; it appears for Ana.
     day_one = carla.locator('#itinerary .day[data-day="2027-04-11"]')
     await day_one.get_by_label("start time").fill("13:00")

@@ -52,12 +52,16 @@ const session = new RoomSession(socket, room, {
     if (document.visibilityState === "hidden") socket.emit("presence:set", { status: "away" }, () => {});
     chat.flush();
     itinerary.flush();
+    if (!itinerary.model.loaded) itinerary.reload().catch((error) => showError(error.message)); // an earlier load failed
   },
   onEvent(name, event) {
     if (name === "presence:update") presence.update(event.user, event.status);
     else if (name === "itinerary:applied") itinerary.handle(name, event);
     else if (RECORD_EVENTS.includes(name)) panels.changed();
     else chat.handle(name, event);
+  },
+  onError(error) {
+    showError(`Could not catch up with the room: ${error.message}`);
   },
   onRefused(ack) {
     showError(`You cannot join this room: ${ack.message}`);

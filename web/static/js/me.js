@@ -76,10 +76,14 @@ async function start() {
     },
     onJoined() {
       chat.flush();
+      if (!itinerary.model.loaded) itinerary.reload().catch((error) => showError(error.message)); // an earlier load failed
     },
     onEvent(name, event) {
       if (name === "itinerary:applied") itinerary.handle(name, event);
       else chat.handle(name, event);
+    },
+    onError(error) {
+      showError(`Could not catch up with the room: ${error.message}`);
     },
     onRefused(ack) {
       showError(`The group chat is not available: ${ack.message}`);

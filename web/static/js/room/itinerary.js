@@ -76,14 +76,15 @@ export class ItineraryPanel {
   }
 
   // One item changed: patch its node where it stands, then put the day's items in order.
-  refreshItem(id, remote) {
+  // `force` also resets the field being typed in (after the hub refused a change to it).
+  refreshItem(id, remote, force = false) {
     const item = this.model.items.get(id);
     const old = this.nodes.get(id);
     if (!item || item.removed) {
       old?.remove();
       this.nodes.delete(id);
     } else if (old && this.editable && old.dataset.day === item.day) {
-      patchEditor(old, item, this.model.editors.get(id), this.me);
+      patchEditor(old, item, this.model.editors.get(id), this.me, force);
     } else {
       const node = this.renderItem(item);
       if (old) old.replaceWith(node);
@@ -171,7 +172,7 @@ export class ItineraryPanel {
         if (!ack.ok) {
           this.onError?.(`Not saved: ${ack.message}`);
           const id = payload.op.item_id;
-          if (id && this.model.items.has(id)) this.refreshItem(id, false); // put the field back
+          if (id && this.model.items.has(id)) this.refreshItem(id, false, true); // put the field back
         } else if (ack.dropped) {
           this.onError?.("That item was removed by someone else, so the change was dropped.");
         }

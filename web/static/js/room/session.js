@@ -58,7 +58,10 @@ export class RoomSession {
 
   join() {
     // A reconnect while a join is in flight waits for it rather than joining twice.
-    this.joining = (this.joining || Promise.resolve()).then(() => this.joinOnce());
+    // A failed join must not block the next one, so the chain swallows (and reports) errors.
+    this.joining = (this.joining || Promise.resolve())
+      .then(() => this.joinOnce())
+      .catch((error) => this.handlers.onError?.(error));
     return this.joining;
   }
 
