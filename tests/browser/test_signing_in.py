@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import httpx
 import pyotp
 from playwright.async_api import expect
@@ -115,3 +117,28 @@ async def test_an_expired_access_cookie_is_renewed_without_asking_again(hub: Hub
     await expect(page.locator("#conn-status")).to_have_text("connected")
     renewed = next(c for c in await page.context.cookies() if c["name"] == "hub_session")
     assert renewed["value"] != session["value"]
+
+
+async def test_staff_set_up_two_factor_sign_in_when_their_organization_requires_it(
+    http: httpx.AsyncClient, hub: Hub, signed_in_page: SignedInPage, screenshot: Screenshot
+) -> None:
+    org = await an_organization(hub)
+    admin = bearer(await sign_in(http, await a_person(hub, org, Role.ADMIN, "Alex")))
+    carla = await a_person(hub, org, Role.COORDINATOR, "Carla")
+    policy = await http.put("/api/v1/organization/security", json={"require_totp_for_staff": True}, headers=admin)
+    assert policy.status_code == 200
+
+    page = await signed_in_page(carla)
+    await expect(page).to_have_url("/board")
+    await expect(page.get_by_role("heading", name="Set up two-factor sign-in")).to_be_visible()
+    await page.get_by_role("button", name="Start").click()
+    secret = page.locator("#enrol-secret")
+    await expect(secret).to_have_text(re.compile(r"^[A-Z2-7]{16,}$"))
+    qr = page.get_by_role("img", name="QR code for your authenticator app")
+    await expect(qr).to_have_js_property("complete", True)
+    assert await qr.evaluate("image => image.naturalWidth") > 0
+    await screenshot(page)
+    await page.get_by_label("The 6-digit code the app shows").fill(pyotp.TOTP(await secret.inner_text()).now())
+    await page.get_by_role("button", name="Confirm").click()
+
+    await expect(page.locator("#board-summary")).to_contain_text("groups shown")

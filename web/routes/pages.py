@@ -79,7 +79,8 @@ async def signed_in_page(request: Req, hub: Hub, allowed: set[Role] | None) -> I
     if identity is None:
         return signin_redirect(request)
     if identity.totp_enrollment_required:
-        return refused(identity, "Your organization requires two-factor sign-in. Set it up in the API first.")
+        # Staff of an organization that requires two-factor sign-in enrol before anything else.
+        return render("enrol.html", identity, title="Set up two-factor sign-in")
     if allowed is not None and identity.principal.role not in allowed:
         return refused(identity, "This page is not part of your role. Use the links above.")
     return identity

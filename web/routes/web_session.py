@@ -12,18 +12,27 @@ from __future__ import annotations
 from typing import Any
 
 import msgspec
-from litestar import Controller, Request, Response, post
+from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import Cookie
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
 from domains.auth.schemas import LoginRequest, TokenPair
 from domains.auth.service import TOTP_REQUIRED, AuthService
+from domains.users.service import UserService
+from domains.vouchers.codes import qr_svg
 from hub.core import Hub
-from hub.errors import Unauthenticated
-from hub.security import CSRF_COOKIE, REFRESH_COOKIE, SESSION_COOKIE, csrf_token_for, read_access_token
+from hub.errors import NotFound, Unauthenticated
+from hub.security import (
+    CSRF_COOKIE,
+    REFRESH_COOKIE,
+    SESSION_COOKIE,
+    csrf_token_for,
+    read_access_token,
+    totp_uri,
+)
 from web.auth import check_csrf
-from web.deps import HubDep
+from web.deps import HubDep, IdentityDep
 from web.routes.auth import client_address
 
 REFRESH_PATH = "/api/v1/auth/web"
@@ -149,6 +158,17 @@ class WebSessionController(Controller):
             check_csrf(request, None, hub.tokens.secret)
         await end_session(hub, request.cookies.get(SESSION_COOKIE), request.cookies.get(REFRESH_COOKIE))
         return Response(None, status_code=HTTP_204_NO_CONTENT, cookies=cleared_cookies(hub), headers=NO_STORE)
+
+    @get("/totp/qr.svg", media_type="image/svg+xml")
+    async def totp_qr(self, identity: IdentityDep, hub: HubDep) -> Response[bytes]:
+        """The two-factor secret being set up (after POST /auth/totp/setup) as a QR code to scan with an
+        authenticator app; the enrolment page shows it next to the secret in text."""
+        async with hub.unit_of_work(identity.principal.org_id) as uow:
+            user = await UserService(uow.session, uow.bus).get(identity.principal.user_id)
+            secret, email = user.totp_pending_secret, user.email
+        if secret is None:
+            raise NotFound("start the two-factor setup first")
+        return Response(qr_svg(totp_uri(secret, email)), media_type="image/svg+xml", headers=NO_STORE)
 
 
 def expired(hub: Hub, message: str) -> Response[Any]:
