@@ -43,7 +43,7 @@ export function itemView(item, editor, me) {
         item.status !== "planned" ? h("span", { class: `badge status ${item.status}` }, item.status) : null),
       place,
       item.notes ? h("p", { class: "item-notes" }, item.notes) : null,
-      h("p", { class: "edited-by" }, editedBy(editor, me))));
+      editor ? h("p", { class: "edited-by" }, editedBy(editor, me)) : null));
 }
 
 function select(field, options, value, label) {

@@ -29,10 +29,11 @@ export class ItineraryPanel {
     this.model.unload(); // broadcasts wait until the snapshot is in
     const [snapshot, history] = await Promise.all([
       api("GET", `/api/v1/groups/${this.groupId}/itinerary`),
-      api("GET", `/api/v1/groups/${this.groupId}/itinerary/history?limit=100`).catch(() => []),
+      this.editable ? api("GET", `/api/v1/groups/${this.groupId}/itinerary/history?limit=100`).catch(() => []) : [],
     ]);
     this.model.load(snapshot);
-    this.model.rememberEditors(history);
+    // Editors see who changed each item last; readers only hear about changes made while they look.
+    if (this.editable) this.model.rememberEditors(history);
     this.tzNote.textContent = `Times are local to the group (${snapshot.timezone}).`;
     this.showWarnings(snapshot.warnings);
     this.renderAll();
