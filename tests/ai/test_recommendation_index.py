@@ -121,3 +121,23 @@ async def test_above_the_threshold_the_index_is_hnsw_and_still_finds_the_best_it
         ) == 1
     finally:
         await hub.close()
+
+
+async def test_a_change_made_by_another_process_is_seen_on_the_next_query(
+    hub: Hub, backend: Backend, data_dir: Path
+) -> None:
+    org = await an_organization(hub)
+    await a_catalog(hub, org)
+    group = await a_group(hub, org, "Climbers", interests=["climbing"])
+    await recommend_for_group(hub, org.id, group.id)  # this process has the index loaded
+
+    other = Hub(backend.settings(data_dir / "other-process"))  # its own bus: this one hears no event
+    try:
+        async with other.unit_of_work(org.id) as uow:
+            await CatalogService(uow.session, uow.bus).add_item(
+                org.id, an_item("activity", "Indoor climbing wall session", tags=["climbing", "sport"])
+            )
+    finally:
+        await other.close()
+
+    assert (await recommend_for_group(hub, org.id, group.id, k=1))[0].name == "Indoor climbing wall session"
