@@ -19,7 +19,7 @@ import uuid
 import weakref
 from datetime import UTC
 from typing import Any
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import msgspec
 from sqlalchemy import select
@@ -104,9 +104,10 @@ class Bot:
                 # Without a trip there is no group room to hand over to; an emergency still gets the number to call.
                 key_text = "no_trip_emergency" if prediction.intent == "emergency" else "no_trip"
                 return BotReply(say(key_text, language), prediction.intent, prediction.confidence, [], False, language)
-            local_now = now.astimezone(ZoneInfo(trip.timezone)).replace(tzinfo=None)
+            zone = _zone(trip.timezone)
+            local_now = now.astimezone(zone).replace(tzinfo=None)
             catalog, coordinates = await self._places_of(uow.session, principal.org_id)
-            entities = extract(question, local_now, trip.timezone, catalog)
+            entities = extract(question, local_now, zone, catalog)
             threshold = self.hub.settings.bot_handoff_confidence
             confident = prediction.intent != OUT_OF_SCOPE and prediction.confidence >= threshold
             resolved = resolve(
@@ -205,6 +206,13 @@ class Bot:
         coordinates = {str(r.id): (r.lat, r.lng) for r in rows if r.lat is not None and r.lng is not None}
         self._places[org_id] = (time.monotonic(), catalog, coordinates)
         return catalog, coordinates
+
+
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")  # a group saved with a bad zone still gets answers, in UTC
 
 
 _bots: weakref.WeakKeyDictionary[Hub, Bot] = weakref.WeakKeyDictionary()
