@@ -4,24 +4,17 @@ moves across days, removals, an op dropped on a removed item, and a restore."""
 
 from __future__ import annotations
 
-import json
-import shutil
-import subprocess
-from pathlib import Path
-from typing import Any
-
 import msgspec
-import pytest
 
 from domains.itineraries.service import ItineraryService
 from hub.core import Hub
 from tests.builders import a_tour_group
 from tests.itinerary.helpers import add, apply, principal_of, snapshot
+from tests.web.node import run_node
 
-MODEL = Path(__file__).resolve().parents[2] / "web" / "static" / "js" / "room" / "itinerary-model.js"
 # Folds the events from stdin like the page does and prints each day's visible items in display order.
 FOLD = """
-import { ItineraryModel } from %s;
+import { ItineraryModel } from "room/itinerary-model.js";
 let input = "";
 for await (const chunk of process.stdin) input += chunk;
 const { days, events } = JSON.parse(input);
@@ -32,23 +25,6 @@ const out = {};
 for (const day of days) out[day] = model.itemsOf(day).map(({ removed, ...item }) => item);
 console.log(JSON.stringify({ days: out, editors: Object.fromEntries(model.editors) }));
 """
-
-
-def fold_in_node(days: list[str], events: list[dict[str, Any]]) -> dict[str, Any]:
-    node = shutil.which("node")
-    if node is None:
-        pytest.fail("node is missing: it comes with npm, which `make install` needs for the web packages")
-    script = FOLD % json.dumps(MODEL.as_uri())
-    done = subprocess.run(
-        [node, "--input-type=module", "-e", script],
-        input=json.dumps({"days": days, "events": events}),
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)  # type: ignore[no-any-return]
 
 
 async def test_the_browser_fold_of_the_resolved_ops_is_the_servers_itinerary(hub: Hub) -> None:
@@ -87,7 +63,7 @@ async def test_the_browser_fold_of_the_resolved_ops_is_the_servers_itinerary(hub
     server = msgspec.to_builtins(await snapshot(hub, carla, group_id))
     days = [day["date"] for day in server["days"]]
 
-    folded = fold_in_node(days, events)
+    folded = run_node(FOLD, {"days": days, "events": events})
 
     assert folded["days"] == {day["date"]: day["items"] for day in server["days"]}
     assert [item["title"] for item in folded["days"]["2027-04-10"]] == ["Bus to the hotel", "Torre de Belém"]
