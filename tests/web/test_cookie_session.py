@@ -19,6 +19,12 @@ async def web_sign_in(http: httpx.AsyncClient, person: Person, totp: str | None 
     return await http.post("/api/v1/auth/web/login", json=body)
 
 
+async def close_refused(client: socketio.AsyncClient) -> None:
+    """A refused client keeps its HTTP session open; close it so the run stays free of warnings."""
+    if client.eio.http is not None and not client.eio.http.closed:
+        await client.eio.http.close()
+
+
 def csrf(http: httpx.AsyncClient) -> dict[str, str]:
     return {"X-CSRF-Token": http.cookies["hub_csrf"]}
 
@@ -206,3 +212,32 @@ async def test_the_socket_accepts_the_session_cookie(server: RunningHub, http: h
         with pytest.raises(socketio.exceptions.ConnectionError):
             await client.connect(server.url, headers={"Cookie": bad}, transports=["websocket"], wait_timeout=10)
         assert len(reasons) == 1 and reasons[0]["message"].startswith("unauthenticated:"), (bad, reasons)
+        await close_refused(client)
+
+
+async def test_another_site_cannot_ride_the_cookie_into_a_socket(
+    server: RunningHub, http: httpx.AsyncClient, hub: Hub
+) -> None:
+    tour = await a_tour_group(hub)
+    await web_sign_in(http, tour.coordinator)
+    cookie = f"hub_session={http.cookies['hub_session']}"
+
+    hostile = socketio.AsyncClient(reconnection=False)
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        await hostile.connect(
+            server.url,
+            headers={"Cookie": cookie, "Origin": "https://evil.example"},
+            transports=["websocket"],
+            wait_timeout=5,
+        )
+    assert not hostile.connected
+    await close_refused(hostile)
+
+    own = LiveClient("carla")
+    await own.sio.connect(
+        server.url, headers={"Cookie": cookie, "Origin": server.url}, transports=["websocket"], wait_timeout=10
+    )
+    try:
+        assert (await own.join(tour.room))["ok"]
+    finally:
+        await own.close()

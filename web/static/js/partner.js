@@ -1,5 +1,6 @@
 // The partner's page: check a voucher code (typed, pasted or read by a scanner) and see my upcoming vouchers.
 import { api } from "./api.js";
+import { setUpScanning } from "./partner-scan.js";
 import { el, formatDate, replaceChildren } from "./ui.js";
 
 const form = document.getElementById("validate-form");
@@ -111,4 +112,9 @@ async function loadUpcoming() {
   }
 }
 
+setUpScanning(document.getElementById("scan-video"), document.getElementById("scan-start"), (code, problem) => {
+  if (problem) return showRefused({ status: 0, message: problem });
+  codeInput.value = code;
+  form.requestSubmit();
+});
 loadUpcoming();
