@@ -75,6 +75,12 @@ async def test_a_coordinator_and_a_guide_see_each_other_live_and_catch_up_after_
     await day_one.get_by_label("title").fill("Lunch at Time Out Market")
     await day_one.get_by_role("button", name="Add").click()
     await expect(item(ana, "Lunch at Time Out Market")).to_have_count(1)
+    # Ana moves the visit to another day (keyboard-reachable under "Place, notes, day").
+    await belem_for_ana.get_by_text("Place, notes, day").click()
+    await belem_for_ana.get_by_label("Day").select_option("2027-04-12")
+    moved = carla.locator('#itinerary .day[data-day="2027-04-12"] li.item[aria-label="Belém tower"]')
+    await expect(moved).to_have_count(1)
+    await expect(carla.locator('#itinerary .day[data-day="2027-04-10"] li.item')).to_have_count(0)
     await screenshot(carla, "live")
 
     # Ana drops off the network; meanwhile Carla writes and edits, and Ana writes too.

@@ -88,8 +88,11 @@ export class ItineraryPanel {
       patchEditor(old, item, this.model.editors.get(id), this.me, force);
     } else {
       const node = this.renderItem(item);
-      if (old) old.replaceWith(node);
-      else this.dayLists.get(item.day)?.append(node);
+      if (old && old.dataset.day === item.day) old.replaceWith(node);
+      else {
+        old?.remove(); // moved to another day
+        this.dayLists.get(item.day)?.append(node);
+      }
     }
     if (item && !item.removed) {
       const node = this.nodes.get(id);
@@ -104,6 +107,7 @@ export class ItineraryPanel {
     if (!list) return;
     const wanted = this.model.itemsOf(day).map((item) => this.nodes.get(item.id)).filter(Boolean);
     const current = [...list.children].filter((node) => node.dataset.id);
+    for (const node of current) if (!wanted.includes(node)) node.remove();
     if (wanted.length !== current.length || wanted.some((node, i) => node !== current[i])) {
       // Moving the node with the focus would blur it; keep it and move the others around it.
       const focused = document.activeElement;
