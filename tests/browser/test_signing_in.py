@@ -142,3 +142,24 @@ async def test_staff_set_up_two_factor_sign_in_when_their_organization_requires_
     await page.get_by_role("button", name="Confirm").click()
 
     await expect(page.locator("#board-summary")).to_contain_text("groups shown")
+
+
+async def test_a_request_after_the_access_cookie_ran_out_renews_the_session_and_goes_through(
+    hub: Hub, signed_in_page: SignedInPage
+) -> None:
+    org = await an_organization(hub)
+    dana = await a_person(hub, org, Role.DISPATCHER, "Dana")
+    page = await signed_in_page(dana)
+    await expect(page.locator("#board-summary")).to_contain_text("0 of 0 groups shown")
+    await page.context.clear_cookies(name="hub_session")
+
+    async with (
+        page.expect_response(lambda r: "/api/v1/auth/web/refresh" in r.url) as renewal,
+        page.expect_response(lambda r: "date_from=2027-01-01" in r.url and r.status == 200) as board,
+    ):
+        await page.get_by_label("From").fill("2027-01-01")
+        await page.get_by_label("From").dispatch_event("change")
+
+    assert (await renewal.value).status == 200 and (await board.value).ok
+    assert any(c["name"] == "hub_session" for c in await page.context.cookies())
+    await expect(page.get_by_text("Your session has expired")).to_have_count(0)
