@@ -157,6 +157,16 @@ async def test_shared_files_show_as_previews_for_everyone_and_history_scrolls_ba
     await expect(chat_message(ana, "Earlier note 1")).to_have_count(1)
     await expect(ana.locator("#chat .chat-log > li")).to_have_count(120)
 
+    # Carla edits one of her messages and deletes another; Ana's page changes them in place.
+    latest = chat_message(carla, "Earlier note 120")
+    await latest.get_by_role("button", name="Edit").click()
+    await carla.get_by_label("Edit your message").fill("Earlier note 120, corrected")
+    await carla.get_by_role("button", name="Save").click()
+    await expect(chat_message(ana, "Earlier note 120, corrected").locator(".msg-edited")).to_have_text("edited")
+    await chat_message(carla, "Earlier note 119").get_by_role("button", name="Delete").click()
+    await expect(chat_message(ana, "Message deleted")).to_have_count(1)
+    await expect(chat_message(ana, "Earlier note 119")).to_have_count(0)
+
     # Carla shares an image and a PDF with the picker; both pages show the previews.
     await carla.locator("#file-share input[type=file]").set_input_files(
         [
