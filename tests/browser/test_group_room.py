@@ -174,6 +174,9 @@ async def test_shared_files_show_as_previews_for_everyone_and_history_scrolls_ba
             FilePayload(name="hotel-voucher.pdf", mimeType="application/pdf", buffer=MINIMAL_PDF),
         ]
     )
+    # Ana is up in the history: the page says there is something new below instead of jumping.
+    await ana.get_by_role("button", name="New messages ↓").click()
+    await expect(ana.get_by_role("button", name="New messages ↓")).to_be_hidden()
     for page in (carla, ana):
         image = page.locator("#chat figure.file-preview img[alt='bus-stop.png']")
         await expect(image).to_be_visible()

@@ -32,6 +32,12 @@ export class ChatPanel {
     this.list = h("ol", { class: "chat-log", "aria-label": `Messages in ${this.label}` });
     this.scroller = h("div", { class: "chat-scroll", tabindex: "0", role: "log", "aria-live": "polite",
       "aria-relevant": "additions" }, this.older, this.list);
+    // Shown when messages arrive while the reader is scrolled up in the history.
+    this.newBelow = h("button", { type: "button", class: "chat-new", hidden: true, onclick: () => this.scrollToEnd() },
+      "New messages ↓");
+    this.scroller.addEventListener("scroll", () => {
+      if (this.isAtEnd()) this.newBelow.hidden = true;
+    });
     this.typing = h("p", { class: "chat-typing", role: "status" });
     this.input = h("textarea", { id: inputId, rows: "2", maxlength: "4000", required: true, autocomplete: "off",
       placeholder: "Write a message…", onkeydown: (e) => this.onKey(e), oninput: () => this.onTyping() });
@@ -39,7 +45,7 @@ export class ChatPanel {
       h("label", { for: inputId, class: "visually-hidden" }, `Message to ${this.label}`),
       this.input,
       h("button", { type: "submit", class: "button primary" }, "Send"));
-    container.append(this.scroller, this.typing, this.form);
+    container.append(this.scroller, this.newBelow, this.typing, this.form);
     // Reaching the top of the list loads the page before it; the button does the same from the keyboard.
     new IntersectionObserver((entries) => {
       if (entries.some((entry) => entry.isIntersecting)) this.loadOlder();
@@ -85,6 +91,7 @@ export class ChatPanel {
       const atEnd = this.isAtEnd();
       this.upsert(event.message, true);
       if (atEnd || event.message.author.id === this.me.id) this.scrollToEnd();
+      else if (name !== "chat:updated") this.newBelow.hidden = false;
       this.markRead(event.seq);
     } else if (name === "bot:handoff" && event.handoff) {
       this.showHandoff(event.seq, event.handoff);
@@ -266,6 +273,7 @@ export class ChatPanel {
 
   scrollToEnd() {
     this.scroller.scrollTop = this.scroller.scrollHeight;
+    this.newBelow.hidden = true;
   }
 }
 
