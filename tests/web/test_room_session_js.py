@@ -106,3 +106,17 @@ def test_a_rejoin_settles_seqs_not_meant_for_this_person_and_a_resync_reloads() 
         ["chat:message", 401],
     ]
     assert out["watermark"] == 401
+
+
+def test_an_event_that_beats_the_first_joins_ack_still_counts_towards_the_watermark() -> None:
+    steps = [
+        live("chat:message", 3),  # committed after the join read the log, broadcast before the ack came back
+        ack(2),
+        {"disconnect": True},
+        ack(3),
+    ]
+
+    out = run_node(SESSION, {"steps": steps})
+
+    assert out["handled"] == [["chat:message", 3], ["reload", None]]
+    assert out["joins"] == [{"room": "group:g"}, {"room": "group:g", "since": 3}]

@@ -11,16 +11,21 @@ export class SeqLog {
   }
 
   // The whole history up to `seq` is loaded by other means (a fresh join, a snapshot, a resync).
+  // Seqs above it already handled (they can beat the join's ack) stay known.
   reset(seq) {
     this.watermark = seq;
-    this.above.clear();
+    this.settle();
   }
 
   // Everything up to `seq` is settled (seen, or never meant for this page).
   advanceTo(seq) {
     if (seq <= this.watermark) return;
     this.watermark = seq;
-    for (const above of this.above) if (above <= seq) this.above.delete(above);
+    this.settle();
+  }
+
+  settle() {
+    for (const above of this.above) if (above <= this.watermark) this.above.delete(above);
     while (this.above.has(this.watermark + 1)) {
       this.above.delete(this.watermark + 1);
       this.watermark += 1;
@@ -35,10 +40,7 @@ export class SeqLog {
   accept(seq) {
     if (typeof seq !== "number" || this.has(seq)) return false;
     this.above.add(seq);
-    while (this.above.has(this.watermark + 1)) {
-      this.above.delete(this.watermark + 1);
-      this.watermark += 1;
-    }
+    this.settle();
     return true;
   }
 }
