@@ -124,6 +124,14 @@ def a_png(width: int = 160, height: int = 90) -> bytes:
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
 
 
+# What a browser does when files are dropped on an element: a `drop` event carrying them.
+DROP_FILES = """(target, files) => {
+  const transfer = new DataTransfer();
+  for (const [name, text] of files) transfer.items.add(new File([text], name));
+  for (const type of ["dragenter", "dragover", "drop"]) {
+    target.dispatchEvent(new DragEvent(type, { dataTransfer: transfer, bubbles: true, cancelable: true }));
+  }
+}"""
 DRIVER = {"name": "Maria Leopoldina Bragança e Sousa Coutinho", "role": "driver", "phone": "+351 912 000 111"}
 MINIMAL_PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj "
@@ -185,6 +193,16 @@ async def test_shared_files_show_as_previews_for_everyone_and_history_scrolls_ba
         await page.wait_for_function(loaded, arg=await image.element_handle(), timeout=5000)
         await expect(page.locator("#chat a.file-preview.pdf", has_text="hotel-voucher.pdf")).to_be_visible()
     await expect(carla.locator("#file-share .upload")).to_have_count(0)  # progress rows go once shared
+
+    # Files dropped on the chat: a text file is shared; a program is refused with the hub's reason.
+    await carla.locator("#chat-panel").evaluate(
+        DROP_FILES, [["packing-list.txt", "passport, charger"], ["setup.exe", "MZ\u0090\u0000"]]
+    )
+    await expect(ana.locator("#chat a.file-preview.other", has_text="packing-list.txt")).to_have_count(1)
+    refused = carla.locator("#file-share .upload.failed", has_text="setup.exe")
+    await expect(refused).to_contain_text("cannot be shared")
+    await refused.get_by_role("button", name="Dismiss").click()
+    await expect(refused).to_have_count(0)
 
     # The office assigns a driver through the API: the team panel of both pages follows.
     office = bearer(await sign_in(http, tour.coordinator))
