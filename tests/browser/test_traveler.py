@@ -114,3 +114,32 @@ async def test_a_traveler_on_a_phone_sees_the_plan_and_the_team_and_cannot_open_
     assert api.status == 403
     assert (await tom.request.get(f"/api/v1/groups/{other.group.id}/team")).status == 403
     await screenshot(tom, "refused")
+
+
+async def test_a_traveler_who_asks_the_assistant_for_a_person_is_answered_by_the_coordinator_in_the_group_chat(
+    hub: Hub, assistant: None, signed_in_page: SignedInPage, screenshot: Screenshot
+) -> None:
+    tour = await a_tour_group(hub)
+    carla = await signed_in_page(tour.coordinator)
+    await carla.goto(f"/groups/{tour.group.id}")
+    await expect(carla.locator("#conn-status")).to_have_text("connected")
+    tom = await signed_in_page(tour.traveler, PHONE)
+    await expect(tom.locator("#conn-status")).to_have_text("connected")
+
+    await tom.get_by_label("Question for the assistant").fill("I want to talk to a real person please")
+    await tom.get_by_role("button", name="Ask").click()
+    await expect(tom.locator("#bot li.msg.bot:not(.pending)")).to_have_count(2, timeout=20_000)
+
+    # The coordinator sees the hand-off in the room, with what Tom asked.
+    card = carla.locator("#chat li.handoff")
+    await expect(card).to_contain_text("Tom needs a person")
+    await expect(card).to_contain_text("Asked the assistant for a person.")
+    await card.get_by_text("What they asked the assistant").click()
+    await expect(card).to_contain_text("I want to talk to a real person please")
+    await screenshot(carla, "handoff")
+    # …and answers in the group chat, which Tom reads on his phone; he sees no hand-off card himself.
+    await carla.get_by_label("Message to").fill("Hi Tom, Carla here. Calling you in a minute.")
+    await carla.get_by_label("Message to").press("Enter")
+    await expect(tom.locator("#chat .msg-text", has_text="Calling you in a minute.")).to_have_count(1)
+    await expect(tom.locator("#chat li.handoff")).to_have_count(0)
+    await screenshot(tom, "answered")

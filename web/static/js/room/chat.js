@@ -8,6 +8,14 @@ import { clear, localTime, newId } from "./dom.js";
 import { filePreview } from "./previews.js";
 
 const PAGE = 50;
+// Why the assistant handed a traveler over (docs/realtime.md, `bot:handoff`), in words for the staff.
+const HANDOFF_REASONS = {
+  emergency: "Reported an emergency to the assistant.",
+  asked: "Asked the assistant for a person.",
+  complaint: "Has a complaint.",
+  negative_sentiment: "Sounded upset with the assistant.",
+  low_confidence: "The assistant was not sure it understood.",
+};
 const TYPING_EVERY_MS = 2000;
 const TYPING_SHOWN_MS = 4000;
 
@@ -129,7 +137,7 @@ export class ChatPanel {
       h("div", { class: "msg-head" },
         h("span", { class: "msg-author" }, `${handoff.traveler.name} needs a person`),
         h("time", { datetime: handoff.created_at }, localTime(handoff.created_at, this.timeZone, true))),
-      h("p", { class: "msg-text" }, handoff.reason || "The assistant could not help."),
+      h("p", { class: "msg-text" }, HANDOFF_REASONS[handoff.reason] || "The assistant passed the conversation on."),
       handoff.transcript?.length ? h("details", {}, h("summary", {}, "What they asked the assistant"), transcript) : null);
     this.insertInOrder(node, seq);
     this.messages.set(key, { message: { seq, id: key }, node });
