@@ -216,6 +216,9 @@ async def test_shared_files_show_as_previews_for_everyone_and_history_scrolls_ba
     assert assigned.status_code == 201, assigned.text
     for page in (carla, ana):
         await expect(page.locator("#team .team-member", has_text=DRIVER["name"])).to_contain_text("driver")
+    moved = await http.post(f"/api/v1/groups/{tour.group.id}/transition", json={"to": "planning"}, headers=office)
+    assert moved.status_code == 200, moved.text
+    await expect(ana.locator("#group-status")).to_have_text("planning")
 
     # On a 360 px phone the room is one column and nothing is wider than the screen.
     await ana.set_viewport_size({"width": 360, "height": 740})

@@ -57,7 +57,10 @@ const session = new RoomSession(socket, room, {
   onEvent(name, event) {
     if (name === "presence:update") presence.update(event.user, event.status);
     else if (name === "itinerary:applied") itinerary.handle(name, event);
-    else if (RECORD_EVENTS.includes(name)) panels.changed();
+    else if (RECORD_EVENTS.includes(name)) {
+      if (name === "group:status_changed") document.getElementById("group-status").textContent = event.to_status;
+      panels.changed();
+    }
     else chat.handle(name, event);
   },
   onError(error) {
