@@ -177,3 +177,25 @@ async def test_filters_narrow_two_hundred_groups(
     # 38 of the 199 start by 5 April (5 start days in each 28-day cycle, and 3 more); Lisbon Spring starts later.
     await expect(page.locator("#board-rows tr[data-group-id]")).to_have_count(38)
     await expect(page).to_have_url(re.compile(r"to=2027-04-05"))  # the filters survive a reload
+
+
+async def test_on_a_phone_the_board_fits_the_screen_even_with_long_names(
+    http: httpx.AsyncClient, hub: Hub, signed_in_page: SignedInPage, screenshot: Screenshot
+) -> None:
+    office = await an_office(hub, http)
+    endless = "Grand-Tour-of-the-Portuguese-Atlantic-Coast-with-Wine-Tasting-and-Fado-Evenings-" * 2
+    await another_group(hub, office, endless, date(2027, 4, 20), date(2027, 4, 25))
+    async with hub.unit_of_work(office.tour.org.id) as uow:
+        await StaffService(uow.session, uow.bus).add_staff(
+            office.tour.org.id, StaffCreate(name="Maria da Conceição Albuquerque-Vasconcelos Teixeira", role="guide")
+        )
+    page = await signed_in_page(office.dana, viewport={"width": 360, "height": 740})
+    await page.goto(APRIL)
+    await expect(page.locator("#board-rows tr[data-group-id]")).to_have_count(2)
+
+    assert await page.evaluate("document.documentElement.scrollWidth") <= 360
+    await screenshot(page, "board")
+    await page.get_by_role("button", name=f"Assign someone to {endless}").click()
+    await expect(page.get_by_role("dialog").get_by_text("Maria da Conceição")).to_be_visible()
+    assert await page.evaluate("document.documentElement.scrollWidth") <= 360
+    await screenshot(page, "dialog")

@@ -50,7 +50,7 @@ function suggestionItem(suggestion) {
     el(
       "div",
       { class: "suggestion-body" },
-      el("strong", { class: "person-name", title: staff.name }, staff.name),
+      el("strong", { class: "suggestion-name" }, staff.name),
       el("span", { class: "muted" }, ` · score ${Math.round(suggestion.score)}`),
       suggestion.reasons.length ? el("ul", { class: "reasons" }, suggestion.reasons.map((reason) => el("li", {}, reason))) : null,
     ),
