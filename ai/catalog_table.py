@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 import numpy as np
 
@@ -39,7 +40,7 @@ class ItemRecord:
     lng: float | None
     description: str
     tags: tuple[str, ...]
-    price: float
+    price: Decimal
     currency: str
     price_per: str
     min_group_size: int
@@ -62,7 +63,7 @@ class ItemRecord:
             lng=row.lng,
             description=row.description,
             tags=tuple(row.tags),
-            price=float(row.price),
+            price=row.price,
             currency=row.currency,
             price_per=row.price_per,
             min_group_size=row.min_group_size,
@@ -154,7 +155,7 @@ class Columns:
         p = position
         self.kind[p] = KINDS.index(item.kind) if item.kind in KINDS else -1
         self.city[p] = vocabulary.city(item.city)
-        self.price[p] = item.price
+        self.price[p] = float(item.price)
         self.per_group[p] = item.price_per == "group"
         self.min_group[p] = item.min_group_size
         self.max_group[p] = item.max_group_size if item.max_group_size is not None else NO_LIMIT

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import uuid
 from datetime import date, time
+from decimal import Decimal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import msgspec
@@ -42,7 +43,7 @@ class Recommendation(msgspec.Struct):
     city: str
     score: float
     reason: str
-    price: float
+    price: Decimal
     currency: str
     price_per: str
     distance_km: float | None = None

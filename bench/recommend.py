@@ -21,6 +21,7 @@ import random
 import time
 import uuid
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import faiss
@@ -97,7 +98,7 @@ def synthetic_records(size: int, rng: random.Random) -> list[ItemRecord]:
                 lng=-9.14 + rng.uniform(-0.05, 0.05),
                 description="",
                 tags=(),
-                price=round(rng.uniform(0, 150), 2),
+                price=Decimal(rng.randrange(0, 15000)) / 100,
                 currency="EUR",
                 price_per="group" if rng.random() < 0.1 else "person",
                 min_group_size=1,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import httpx
 import pytest
 
@@ -30,6 +32,7 @@ async def test_the_group_and_its_staff_get_ranked_items_with_reasons(http: httpx
         assert len(found) == 2 and found[0]["name"] == "Cervejaria Ramiro"
         assert found[0]["reason"].startswith("Matches your interest in seafood")
         assert set(found[0]) >= {"item_id", "name", "kind", "city", "score", "reason"}
+        assert (Decimal(found[0]["price"]), found[0]["currency"], found[0]["price_per"]) == (25, "EUR", "person")
 
     tonight = await http.get(
         url(trip.group.id), params={"kind": "restaurant", "date": "2027-04-13", "time": "01:00"}, headers=carla
