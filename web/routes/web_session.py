@@ -36,6 +36,7 @@ from web.deps import HubDep, IdentityDep
 from web.routes.auth import client_address
 
 REFRESH_PATH = "/api/v1/auth/web"
+NO_STORE = {"Cache-Control": "no-store"}  # answers that set or clear session cookies are never cached
 # Where each role starts; the page routes send `/` here too.
 HOME_BY_ROLE = {
     "admin": "/board",
@@ -105,9 +106,6 @@ async def signed_in(hub: Hub, pair: TokenPair) -> Response[SignedIn]:
     user = identity.user
     body = SignedIn(id=str(user.id), name=user.name, role=user.role, home=HOME_BY_ROLE.get(user.role, "/"))
     return Response(body, status_code=HTTP_200_OK, cookies=session_cookies(hub, pair), headers=NO_STORE)
-
-
-NO_STORE = {"Cache-Control": "no-store"}
 
 
 class WebSessionController(Controller):
