@@ -261,8 +261,14 @@ class CatalogIndexes:
             ids, alive, index = saved.ids, saved.alive, saved.index
             by_id = {r.id: r for r in records}
             kept = [(p, by_id[i]) for p, i in enumerate(ids) if alive[p] and i in by_id]
-            vectors = await asyncio.to_thread(index.reconstruct_n, 0, index.ntotal)
-            catalog.fill([r for _, r in kept], vectors[[p for p, _ in kept]], None if len(kept) < len(ids) else index)
+            everything = await asyncio.to_thread(index.reconstruct_n, 0, index.ntotal)
+            vectors = everything[[p for p, _ in kept]]
+            if len(kept) == len(ids):
+                catalog.fill([r for _, r in kept], vectors, index)
+            else:  # masked entries in the file: compact once, and save, so the next start reads it as is
+                index = await asyncio.to_thread(build_faiss, vectors, self.settings)
+                catalog.fill([r for _, r in kept], vectors, index)
+                await asyncio.to_thread(catalog.save, current)
         else:
             known: dict[str, np.ndarray] = {}
             if saved is not None:  # stale file: keep the vectors of texts that did not change

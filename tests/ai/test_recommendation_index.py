@@ -122,6 +122,29 @@ async def test_above_the_threshold_the_index_is_hnsw_and_still_finds_the_best_it
     finally:
         await hub.close()
 
+    # A restarted process reads the HNSW index back; the masked entry is compacted away once, and saved.
+    for _ in range(2):
+        restarted = Hub(backend.settings(data_dir, recommend_exact_max_items=8))
+        try:
+            activities = await recommend_for_group(restarted, org.id, group.id, kind="activity", k=5)
+            reloaded = catalog_indexes(restarted).loaded(org.id)
+            assert reloaded is not None and isinstance(reloaded.faiss, faiss.IndexHNSWFlat)
+            assert reloaded.faiss.ntotal == len(LISBON)
+            assert [r.name for r in activities].count("Fado night in Alfama") == 1
+        finally:
+            await restarted.close()
+
+
+async def test_an_organization_without_a_catalog_gets_nothing_until_the_first_item(hub: Hub) -> None:
+    subscribe_catalog_index(hub)
+    org = await an_organization(hub)
+    group = await a_group(hub, org, "Early adopters", interests=["wine"])
+
+    assert await recommend_for_group(hub, org.id, group.id) == []
+
+    await a_catalog(hub, org, [an_item("tour", "Alentejo wine day", city="Lisbon", tags=["wine"])])
+    assert [r.name for r in await recommend_for_group(hub, org.id, group.id)] == ["Alentejo wine day"]
+
 
 async def test_a_change_made_by_another_process_is_seen_on_the_next_query(
     hub: Hub, backend: Backend, data_dir: Path
