@@ -7,7 +7,8 @@
   content fingerprint). A file whose fingerprint differs from the catalog is not trusted: its vectors are
   reused only for items whose text hash still matches, the rest are embedded again, and it is rewritten.
 * Built lazily on first use (`CatalogIndexes.get`). Catalog events re-sync a loaded index; every `get`
-  also compares a cheap (count, newest change) watermark, so changes made by other processes are seen.
+  also compares the newest `updated_at` (one index lookup), so changes made by other processes are seen;
+  rows are never deleted (retiring is a flag), so the newest change is all a watermark needs.
 * Retired or re-embedded HNSW entries are masked (`alive`), and the index is rebuilt once masked entries
   pass `MAX_DEAD_SHARE`; the exact index is simply rebuilt, which is cheap at its size.
 """
@@ -77,7 +78,7 @@ class OrgCatalog:
         self.columns = Columns()
         self._vectors = np.zeros((0, dim), np.float32)  # capacity buffer; `vectors` is the used part
         self.faiss: faiss.Index = build_faiss(self._vectors, settings)
-        self.watermark: tuple[int, datetime | None] = (0, None)
+        self.watermark: datetime | None = None  # the newest `updated_at` read
         self.checked_at = 0.0
 
     @property
@@ -228,7 +229,7 @@ class CatalogIndexes:
         overdue = time.monotonic() - catalog.checked_at > RECHECK_SECONDS
         if watermark == catalog.watermark and not (forced or overdue):
             return
-        newest_seen = catalog.watermark[1]
+        newest_seen = catalog.watermark
         rows = await self._rows(org_id, newest_seen - SYNC_SLACK if newest_seen else None)
         records = [ItemRecord.of(row) for row in rows]
         unchanged = {
@@ -289,15 +290,14 @@ class CatalogIndexes:
         vectors = await get_encoder().aencode(list(texts_by_hash.values()))  # on the encoder's worker thread
         return dict(zip(texts_by_hash, vectors, strict=True))
 
-    async def _watermark(self, org_id: uuid.UUID) -> tuple[int, datetime | None]:
+    async def _watermark(self, org_id: uuid.UUID) -> datetime | None:
+        """The newest change: max(updated_at) is one lookup in the (org_id, updated_at) index, a count is not."""
         async with self.hub.unit_of_work(org_id) as uow:
-            query = select(func.count(CatalogItem.id), func.max(CatalogItem.updated_at)).where(
-                CatalogItem.org_id == org_id
-            )
-            count, newest = (await uow.session.execute(query)).one()
+            query = select(func.max(CatalogItem.updated_at)).where(CatalogItem.org_id == org_id)
+            newest = await uow.session.scalar(query)
         if newest is not None and newest.tzinfo is None:  # aggregates may skip the column type on SQLite
             newest = newest.replace(tzinfo=UTC)
-        return int(count), newest
+        return newest
 
     async def _rows(self, org_id: uuid.UUID, since: datetime | None) -> Sequence[CatalogItem]:
         async with self.hub.unit_of_work(org_id) as uow:

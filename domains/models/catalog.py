@@ -20,7 +20,7 @@ class CatalogItem(OrgScoped, Base):
     """
 
     __tablename__ = "catalog_items"
-    # The recommender's freshness check reads count and newest change per organization.
+    # The recommender's freshness check reads the newest change per organization.
     __table_args__ = (Index("ix_catalog_items_org_id_updated_at", "org_id", "updated_at"),)
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
