@@ -9,6 +9,7 @@ import numpy as np
 
 from ai.catalog_table import ItemRecord, closing_time
 from ai.group_context import CoBooked
+from ai.ranking import dot_rows
 
 STRONG_CO_BOOKING = 0.3  # below this, the likeness to the plan explains the pick better
 
@@ -42,10 +43,10 @@ def reason(
     shared = [linked[i] for i in co_booked.because_of if i in linked] if co_booked is not None else []
     if co_booked is not None and co_booked.weight >= STRONG_CO_BOOKING and shared:
         # Of the plan items those groups shared with this one, name the one most like the recommendation.
-        closest = shared[int(np.argmax(np.stack([s.vector for s in shared]) @ vector))]
+        closest = shared[int(np.argmax(dot_rows(np.stack([s.vector for s in shared]), vector)))]
         parts.append(f"Often booked by groups who also did {closest.title}")
     elif sources:
-        likeness = np.stack([source.vector for source in sources]) @ vector
+        likeness = dot_rows(np.stack([source.vector for source in sources]), vector)
         best = sources[int(np.argmax(likeness))]
         parts.append(f"Like {best.label}" if not best.label.startswith("your interest") else f"Matches {best.label}")
     else:
