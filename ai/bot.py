@@ -14,6 +14,7 @@ See docs/ai.md "The bot".
 
 from __future__ import annotations
 
+import asyncio
 import time
 import uuid
 import weakref
@@ -71,6 +72,7 @@ class Bot:
         settings = hub.settings
         self.hub = hub
         self._classifier = classifier
+        self._loading = asyncio.Lock()
         self.memory: ConversationMemory = memory or (
             RedisMemory(hub.redis, settings.redis_prefix, settings.bot_memory_ttl_seconds)
             if hub.redis is not None
@@ -78,12 +80,15 @@ class Bot:
         )
         self._places: dict[uuid.UUID, tuple[float, Catalog, dict[str, tuple[float, float]]]] = {}
 
-    @property
-    def classifier(self) -> IntentClassifier:
+    async def classifier(self) -> IntentClassifier:
+        """The intent model, loaded (or, the first time on a machine, trained) once in a worker thread, so the
+        hub keeps serving meanwhile; `hub.app` starts this at startup so the first question finds it ready."""
         if self._classifier is None:
-            from ai.product_intents import product_classifier
+            async with self._loading:
+                if self._classifier is None:
+                    from ai.product_intents import product_classifier
 
-            self._classifier = product_classifier(self.hub.settings.data_dir / "ai")
+                    self._classifier = await asyncio.to_thread(product_classifier, self.hub.settings.data_dir / "ai")
         return self._classifier
 
     async def answer(self, principal: Principal, text: object) -> BotReply:
@@ -92,7 +97,7 @@ class Bot:
         question = self._checked(text)
         key = f"{principal.org_id}:{principal.user_id}"
         conversation = await self.memory.load(key)
-        prediction = (await self.classifier.apredict([question]))[0]
+        prediction = (await (await self.classifier()).apredict([question]))[0]
         async with self.hub.unit_of_work(principal.org_id) as uow:
             view = TravelerView(uow.session)
             now = self.hub.clock()

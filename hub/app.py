@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -20,7 +21,7 @@ from hub.core import Hub
 from hub.logs import configure_logging
 from hub.scheduler import Scheduler
 from hub.settings import Settings, check_startup, get_settings
-from hub.wiring import API, PUBLIC, build_jobs, build_realtime, subscribe
+from hub.wiring import API, PUBLIC, build_jobs, build_realtime, subscribe, warm_up
 from realtime.server import Realtime
 from web.deps import DEPENDENCIES
 from web.errors import EXCEPTION_HANDLERS
@@ -42,9 +43,12 @@ def build_litestar(hub: Hub, realtime: Realtime) -> Litestar:
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
         await realtime.start()
         scheduler.start()
+        models = asyncio.create_task(warm_up(hub)) if settings.bot_warm_up else None
         try:
             yield
         finally:
+            if models is not None:
+                models.cancel()
             await scheduler.stop()
             await realtime.stop()
             await hub.close()

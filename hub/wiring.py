@@ -5,6 +5,7 @@ from __future__ import annotations
 from litestar import Router
 from litestar.types import ControllerRouterHandler
 
+from ai.bot import bot_for
 from ai.index import subscribe_catalog_index
 from domains.reminders.service import ReminderService
 from hub.core import Hub
@@ -97,3 +98,8 @@ def build_realtime(hub: Hub) -> Realtime:
     bot.register(realtime)
     broadcast.subscribe(realtime)
     return realtime
+
+
+async def warm_up(hub: Hub) -> None:
+    """Load the assistant's models in the background at startup, so no traveler waits for them."""
+    await bot_for(hub).classifier()

@@ -35,6 +35,8 @@ class Backend:
             "redis_url": self.redis_url,
             "redis_prefix": self.redis_prefix,
             "jwt_secret": "test-secret-" + "x" * 40,
+            # Tests that talk to the assistant load its model on their first question.
+            "bot_warm_up": False,
         }
         values.update(overrides)
         return Settings.model_validate(values)
