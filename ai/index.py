@@ -37,7 +37,7 @@ from hub.bus import Event
 from hub.core import Hub
 
 HNSW_M = 32
-HNSW_EF_CONSTRUCTION = 64
+HNSW_EF_CONSTRUCTION = 128  # 64 builds 2.4× faster but needs about twice the efSearch for the same recall
 MAX_DEAD_SHARE = 0.2
 # Rows changed this long before the newest change seen are read again on every sync: a transaction that
 # committed late with an older `updated_at` is still picked up.
