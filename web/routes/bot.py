@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import msgspec
 from litestar import Controller, post
 from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
 from litestar.params import JSONBody
 
-from ai.bot import STAFF_REFUSAL, bot_for
+from ai.bot import STAFF_REFUSAL, BotReply, bot_for
 from hub.errors import Forbidden
 from hub.security import Role
 from web.deps import HubDep, IdentityDep
@@ -19,16 +17,6 @@ from web.guards import current_identity
 
 class BotMessage(msgspec.Struct, forbid_unknown_fields=True):
     text: str = ""  # emptiness and length are checked by the assistant, so both transports say the same
-
-
-class BotAnswer(msgspec.Struct):
-    reply: str
-    intent: str
-    confidence: float
-    entities: list[dict[str, Any]]
-    handoff: bool
-    language: str
-    handoff_reason: str | None = None
 
 
 def travelers_only(connection: ASGIConnection, _: BaseRouteHandler) -> None:  # type: ignore[type-arg]
@@ -42,8 +30,8 @@ class BotController(Controller):
     guards = [travelers_only]
 
     @post("/messages", status_code=200)
-    async def ask(self, data: JSONBody[BotMessage], identity: IdentityDep, hub: HubDep) -> BotAnswer:
+    async def ask(self, data: JSONBody[BotMessage], identity: IdentityDep, hub: HubDep) -> BotReply:
         """The reply, grounded in the traveler's own trip; `handoff: true` when a person will answer instead
         (in the group room). 422 for an empty or oversized text, 403 for staff."""
         reply = await bot_for(hub).answer(identity.principal, data.text)
-        return BotAnswer(**reply.to_dict())
+        return reply
