@@ -54,6 +54,8 @@ def hub_env(data_dir: Path) -> dict[str, str]:
         HUB_SOCKET_EVENTS_PER_SECOND="100000",
         # Reconnecting clients reuse their tokens for the whole run, which may outlast the default 15 minutes.
         HUB_ACCESS_TOKEN_TTL_SECONDS="7200",
+        # The assistant's model would load (or train) on the server's core while the churn phase measures memory.
+        HUB_BOT_WARM_UP="false",
     )
     return env
 

@@ -124,4 +124,8 @@ class RoomLog:
             .scalars()
             .all()
         )
-        return Replay(seq=seq, events=[{"type": row.type, "seq": row.seq, **row.payload} for row in rows], resync=False)
+        return Replay(
+            seq=seq,
+            events=[{"type": row.type, "room": room, "seq": row.seq, **row.payload} for row in rows],
+            resync=False,
+        )

@@ -138,7 +138,7 @@ async def test_a_client_that_reconnects_gets_exactly_what_it_missed(hub: Hub, cl
     missed = rejoined["missed"]
     assert [event["message"]["text"] for event in missed] == [f"update {n}" for n in range(50)]
     assert [event["seq"] for event in missed] == list(range(last_seen + 1, last_seen + 51))
-    assert {event["event"] for event in missed} == {"chat:message"}
+    assert {(event["event"], event["room"]) for event in missed} == {("chat:message", lisbon.room)}
     assert rejoined["seq"] == last_seen + 50 and rejoined["resync"] is False
 
 
