@@ -43,6 +43,23 @@ async def backend(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempP
 
 
 @pytest.fixture
+async def private_backend(backend: Backend, tmp_path: Path) -> AsyncIterator[Backend]:
+    """A database of the backend's kind for this test alone: for stories that sweep every organization's rows
+    (the outbox, reminders), which other stories' leftovers in the shared database would otherwise join."""
+    if backend.name == "embedded" or not (PG_URL and backend.database_url):
+        url = f"sqlite+aiosqlite:///{tmp_path / 'private.sqlite3'}"
+        await upgrade_head_async(url)
+        yield Backend(backend.name, url, backend.redis_url, backend.redis_prefix)
+        return
+    url = await create_database(PG_URL)
+    await upgrade_head_async(url)
+    try:
+        yield Backend(backend.name, url, backend.redis_url, backend.redis_prefix)
+    finally:
+        await drop_database(PG_URL, url)
+
+
+@pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
     return tmp_path / "var"
 
@@ -51,6 +68,16 @@ def data_dir(tmp_path: Path) -> Path:
 async def hub(backend: Backend, data_dir: Path) -> AsyncIterator[Hub]:
     """A hub wired to the backend, without a server (domain-level tests)."""
     instance = Hub(backend.settings(data_dir))
+    try:
+        yield instance
+    finally:
+        await instance.close()
+
+
+@pytest.fixture
+async def private_hub(private_backend: Backend, data_dir: Path) -> AsyncIterator[Hub]:
+    """A hub on a database of its own (see `private_backend`)."""
+    instance = Hub(private_backend.settings(data_dir))
     try:
         yield instance
     finally:

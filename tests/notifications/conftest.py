@@ -56,9 +56,10 @@ def provider() -> Iterator[RecordingProvider]:
 
 
 @pytest.fixture
-async def wired_hub(backend: Backend, data_dir: Path, provider: RecordingProvider) -> AsyncIterator[Hub]:
-    """A hub with the notification subscribers, delivering through the real clients to `provider`."""
-    hub = Hub(backend.settings(data_dir, **provider_settings(provider.url)))
+async def wired_hub(private_backend: Backend, data_dir: Path, provider: RecordingProvider) -> AsyncIterator[Hub]:
+    """A hub with the notification subscribers, delivering through the real clients to `provider`; its outbox
+    holds only this test's notifications."""
+    hub = Hub(private_backend.settings(data_dir, **provider_settings(provider.url)))
     subscribe_notifications(hub)
     try:
         yield hub
