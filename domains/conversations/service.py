@@ -30,8 +30,6 @@ from hub.security import Principal
 MAX_TEXT = 4000
 MAX_CLIENT_ID = 64
 MAX_PAGE = 100
-_MESSAGE_COLUMNS = ["id", "org_id", "room", "seq", "author_id", "author_name", "client_id", "kind", "text"]
-_MESSAGE_COLUMNS += ["file_id", "created_at"]
 _MESSAGES = cast(Table, ChatMessage.__table__)
 
 
@@ -159,31 +157,29 @@ class ConversationService:
     ) -> ChatMessage:
         log = RoomLog(self.session, self.bus)
         seq = await log.next_seq(author.org_id, room)
-        message = ChatMessage(
-            id=uuid.uuid4(),
-            org_id=author.org_id,
-            room=room,
-            seq=seq,
-            author_id=author.user_id,
-            author_name=author_name,
-            client_id=client_id,
-            kind=kind,
-            text=text,
-            file_id=file.id if file else None,
-            created_at=utcnow(),
-        )
+        values: dict[str, Any] = {
+            "id": uuid.uuid4(),
+            "org_id": author.org_id,
+            "room": room,
+            "seq": seq,
+            "author_id": author.user_id,
+            "author_name": author_name,
+            "client_id": client_id,
+            "kind": kind,
+            "text": text,
+            "file_id": file.id if file else None,
+            "created_at": utcnow(),
+        }
         # One statement stores the message or finds its client_id taken (a resend, or the same message racing in
         # from another connection); the stored one wins and this seq goes back unused.
-        stored = await self.session.execute(
-            _store_statement(dialect_insert(self.session)),
-            {column: getattr(message, column) for column in _MESSAGE_COLUMNS},
-        )
+        stored = await self.session.execute(_store_statement(dialect_insert(self.session)), values)
         if stored.scalar_one_or_none() is None:
             await log.give_back_seq(room)
             existing = await self._by_client_id(room, author.user_id, client_id)
             if existing is None:  # pragma: no cover - the conflict names a row that must exist
                 raise Invalid("the message could not be stored")
             return existing
+        message = ChatMessage(**values)  # not added to the session: the row is stored, this only presents it
         await log.record(
             MessagePosted if kind == "text" else FileShared,
             author.org_id,
