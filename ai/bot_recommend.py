@@ -21,7 +21,7 @@ from ai.bot_replies import day_text, say
 from ai.entity_base import fold, word_set
 from ai.recommend import Recommendation, recommend_for_group
 from domains.groups.traveler_view import TravelerView
-from hub.core import Hub
+from domains.kernel.runtime import Hub
 
 log = logging.getLogger(__name__)
 K = 3

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domains.catalog.dietary import canonical_set
-from domains.lookup import get_scoped
+from domains.kernel.lookup import get_scoped
 from domains.models import Group, Itinerary, ItineraryItem, Participant
 
 

@@ -32,9 +32,9 @@ from ai.catalog_table import Columns, ItemRecord, Vocabulary
 from ai.encoder import get_encoder
 from ai.index_files import SavedIndex, fingerprint, load_index, save_index
 from domains.catalog.events import CatalogItemAdded, CatalogItemChanged, CatalogItemRetired
+from domains.kernel.bus import Event
+from domains.kernel.runtime import Hub
 from domains.models import CatalogItem
-from hub.bus import Event
-from hub.core import Hub
 
 HNSW_M = 32
 HNSW_EF_CONSTRUCTION = 128  # 64 builds 2.4× faster but needs about twice the efSearch for the same recall

@@ -26,8 +26,8 @@ from ai.index import OrgCatalog, catalog_indexes
 from ai.ranking import RankQuery, rank
 from ai.reasons import Source, reason
 from domains.catalog.schemas import KINDS
-from hub.core import Hub
-from hub.errors import Invalid
+from domains.kernel.errors import Invalid
+from domains.kernel.runtime import Hub
 
 MAX_K = 50
 PLAN_WEIGHT, INTEREST_WEIGHT = 0.6, 0.4

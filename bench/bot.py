@@ -104,12 +104,12 @@ async def run(count: int, core: int | None, show: int) -> int:
     from ai.bot import Bot
     from ai.encoder import get_encoder
     from ai.product_intents import product_classifier
+    from domains.kernel.runtime import Hub
+    from domains.kernel.security import Principal, Role
+    from domains.kernel.settings import Settings
     from domains.models import Group, Participant, User
-    from hub.core import Hub
-    from hub.demo_data import seed_demo
+    from hub.demo.data import seed_demo
     from hub.migrate import upgrade_head_async
-    from hub.security import Principal, Role
-    from hub.settings import Settings
 
     with tempfile.TemporaryDirectory(prefix="bench-bot-") as work:
         data_dir = Path(work) / "data"

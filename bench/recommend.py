@@ -33,7 +33,7 @@ from ai.encoder import get_encoder
 from ai.index import IndexSettings, OrgCatalog, build_faiss
 from ai.ranking import RankQuery, rank
 from ai.reasons import Source, reason
-from hub.settings import Settings
+from domains.kernel.settings import Settings
 
 CITIES = [f"City {n}" for n in range(40)]
 KINDS = ("tour", "activity", "restaurant", "hotel")

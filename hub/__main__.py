@@ -10,7 +10,7 @@ import sys
 
 import msgspec
 
-from hub.settings import ConfigurationError, Settings, check_startup, get_settings
+from domains.kernel.settings import ConfigurationError, Settings, check_startup, get_settings
 
 
 def _run(args: argparse.Namespace, settings: Settings) -> None:
@@ -38,8 +38,8 @@ def _migrate(_: argparse.Namespace, settings: Settings) -> None:
 
 
 def _seed_demo(_: argparse.Namespace, settings: Settings) -> None:
-    from hub.core import Hub
-    from hub.demo_data import seed_demo
+    from domains.kernel.runtime import Hub
+    from hub.demo.data import seed_demo
     from hub.wiring import subscribe
 
     async def seed() -> None:
@@ -67,11 +67,11 @@ def _read_new_password() -> str:
 
 
 def _create_user(args: argparse.Namespace, settings: Settings) -> None:
+    from domains.kernel.errors import DomainError
+    from domains.kernel.runtime import Hub
     from domains.organizations.service import OrganizationService
     from domains.users.schemas import UserCreate
     from domains.users.service import UserService
-    from hub.core import Hub
-    from hub.errors import DomainError
 
     password = _read_new_password()
     try:
@@ -100,10 +100,10 @@ def _worker(_: argparse.Namespace, settings: Settings) -> None:
     """Run the periodic jobs without serving HTTP (the Procfile's `worker:`)."""
     import signal
 
-    from hub.core import Hub
+    from domains.kernel.runtime import Hub
     from hub.logs import configure_logging
-    from hub.scheduler import Scheduler
     from hub.wiring import build_jobs, subscribe
+    from hub.worker.scheduler import Scheduler
 
     async def work() -> None:
         configure_logging(settings)

@@ -17,11 +17,11 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 from litestar.types import ASGIApp
 
-from hub.core import Hub
+from domains.kernel.runtime import Hub
+from domains.kernel.settings import Settings, check_startup, get_settings
 from hub.logs import configure_logging
-from hub.scheduler import Scheduler
-from hub.settings import Settings, check_startup, get_settings
 from hub.wiring import API, PUBLIC, build_jobs, build_realtime, subscribe, warm_up
+from hub.worker.scheduler import Scheduler
 from realtime.server import Realtime
 from web.deps import DEPENDENCIES
 from web.errors import EXCEPTION_HANDLERS

@@ -7,7 +7,7 @@ import sys
 
 import structlog
 
-from hub.settings import Settings
+from domains.kernel.settings import Settings
 
 _SHARED_PROCESSORS: list[structlog.types.Processor] = [
     structlog.contextvars.merge_contextvars,

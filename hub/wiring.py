@@ -7,10 +7,10 @@ from litestar.types import ControllerRouterHandler
 
 from ai.bot import bot_for
 from ai.index import subscribe_catalog_index
+from domains.kernel.runtime import Hub
 from domains.reminders.service import ReminderService
-from hub.core import Hub
-from hub.outbox import outbox_jobs, subscribe_notifications
-from hub.scheduler import Job
+from hub.worker.outbox import outbox_jobs, subscribe_notifications
+from hub.worker.scheduler import Job
 from realtime import bot, broadcast, chat, itinerary, rooms
 from realtime.server import Realtime
 from web.auth import authenticate

@@ -8,7 +8,7 @@ from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
 from domains.itineraries.service import ItineraryService, parse_uuid
-from hub.errors import DomainError
+from domains.kernel.errors import DomainError
 from realtime.rooms import joined_room
 from realtime.server import error_ack
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from domains.conversations.access import BOARD_ROOM, RoomAccess
 from domains.conversations.handoff import STAFF_AUDIENCE, TRAVELER_AUDIENCE, audience_of, audience_room, visible_event
 from domains.conversations.service import ConversationService
-from hub.errors import Forbidden, Invalid
+from domains.kernel.errors import Forbidden, Invalid
 from realtime import metrics
 from realtime.presence import AWAY, OFFLINE, ONLINE, Member, fold
 from realtime.wire import wire_event

@@ -19,9 +19,9 @@ import socketio
 
 from domains.auth.service import AuthService
 from domains.conversations.access import BOARD_ROOM
-from hub.core import Hub
-from hub.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, TooLarge, Unauthenticated
-from hub.security import SESSION_COOKIE, Principal, cookie_value
+from domains.kernel.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, TooLarge, Unauthenticated
+from domains.kernel.runtime import Hub
+from domains.kernel.security import SESSION_COOKIE, Principal, cookie_value
 from realtime import metrics
 from realtime.presence import Member, MemoryPresence, PresenceStore, RedisPresence
 from realtime.ratelimit import TokenBucket

@@ -13,7 +13,7 @@ from pathlib import Path
 import asyncpg
 from sqlalchemy.engine import make_url
 
-from hub.settings import Settings
+from domains.kernel.settings import Settings
 
 PG_URL = os.environ.get("HUB_TEST_DATABASE_URL")
 REDIS_URL = os.environ.get("HUB_TEST_REDIS_URL")

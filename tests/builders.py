@@ -12,14 +12,14 @@ from domains.assignments.schemas import AssignmentCreate
 from domains.assignments.service import AssignmentService
 from domains.groups.schemas import BookingCreate, GroupCreate, ParticipantCreate
 from domains.groups.service import GroupService
+from domains.kernel.runtime import Hub
+from domains.kernel.security import Role
 from domains.models import Booking, Group, Organization, User
 from domains.organizations.service import OrganizationService
 from domains.staff.schemas import StaffCreate
 from domains.staff.service import StaffService
 from domains.users.schemas import UserCreate
 from domains.users.service import UserService
-from hub.core import Hub
-from hub.security import Role
 
 PASSWORD = "correct horse battery staple"
 

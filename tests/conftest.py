@@ -10,10 +10,10 @@ import httpx
 import pytest
 from redis.asyncio import Redis
 
-from hub.core import Hub
+from domains.kernel.runtime import Hub
 from hub.migrate import upgrade_head_async
 from tests.backends import BACKENDS, PG_URL, REDIS_URL, Backend, create_database, drop_database
-from tests.server import RunningHub, running_hub
+from tests.server import RunningHub, http_client, running_hub
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
@@ -106,5 +106,5 @@ async def server(backend: Backend, tmp_path_factory: pytest.TempPathFactory) -> 
 async def http(server: RunningHub) -> AsyncIterator[httpx.AsyncClient]:
     # Each test comes from its own client address, so per-address sign-in throttling never spills over.
     address = f"10.{secrets.randbelow(250)}.{secrets.randbelow(250)}.{secrets.randbelow(250) + 1}"
-    async with httpx.AsyncClient(base_url=server.url, headers={"X-Forwarded-For": address}, timeout=30) as client:
+    async with http_client(server.url, headers={"X-Forwarded-For": address}) as client:
         yield client

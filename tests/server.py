@@ -9,11 +9,20 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
+import httpx
 import uvicorn
 
+from domains.kernel.runtime import Hub
+from domains.kernel.settings import Settings
 from hub.app import build_app
-from hub.core import Hub
-from hub.settings import Settings
+
+# Generous on purpose: a busy machine can take seconds to hash a password; tests wait for answers, not time.
+CLIENT_TIMEOUT_SECONDS = 60
+
+
+def http_client(base_url: str = "", **options: object) -> httpx.AsyncClient:
+    """An HTTP client for a test hub, patient enough for a loaded machine."""
+    return httpx.AsyncClient(base_url=base_url, timeout=CLIENT_TIMEOUT_SECONDS, **options)  # type: ignore[arg-type]
 
 
 def free_port() -> int:

@@ -6,8 +6,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 import domains.models  # noqa: F401
-from hub.core import Hub
-from hub.db import Base
+from domains.kernel.db import Base
+from domains.kernel.runtime import Hub
 
 
 async def test_migrations_match_the_models(hub: Hub) -> None:

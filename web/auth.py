@@ -17,9 +17,9 @@ from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
 
 from domains.auth.service import AuthService
-from hub.core import Hub
-from hub.errors import Forbidden, Unauthenticated
-from hub.security import CSRF_COOKIE, SESSION_COOKIE, Principal, csrf_token_for
+from domains.kernel.errors import Forbidden, Unauthenticated
+from domains.kernel.runtime import Hub
+from domains.kernel.security import CSRF_COOKIE, SESSION_COOKIE, Principal, csrf_token_for
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSRF_HEADER = "x-csrf-token"

@@ -7,7 +7,7 @@ from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 
 from domains.auth.service import Identity
-from hub.core import Hub
+from domains.kernel.runtime import Hub
 from web.guards import current_identity
 
 

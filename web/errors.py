@@ -7,7 +7,7 @@ from typing import Any
 from litestar import Request, Response
 from litestar.types import ExceptionHandlersMap
 
-from hub.errors import (
+from domains.kernel.errors import (
     Conflict,
     DomainError,
     Forbidden,

@@ -1,4 +1,4 @@
-"""Route guards built on the shared RBAC check in `hub.security`."""
+"""Route guards built on the shared RBAC check in `domains.kernel.security`."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from litestar.handlers.base import BaseRouteHandler
 from litestar.types import Guard
 
 from domains.auth.service import Identity
-from hub.errors import Forbidden
-from hub.security import Role, require_role
+from domains.kernel.errors import Forbidden
+from domains.kernel.security import Role, require_role
 
 
 def current_identity(connection: ASGIConnection) -> Identity:  # type: ignore[type-arg]

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import filetype
 from multipart import MultipartSegment, ParserError, PushMultipartParser, parse_options_header
 
-from hub.errors import Invalid, UnsupportedType
+from domains.kernel.errors import Invalid, UnsupportedType
 
 ALLOWED_TYPES = frozenset(
     {

@@ -12,12 +12,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domains.assignments.events import AssignmentConfirmed, AssignmentDeclined, AssignmentEvent, StaffAssigned
 from domains.assignments.schemas import AssignmentCreate
 from domains.groups.service import GroupService, group_audience
-from domains.lookup import get_scoped
+from domains.kernel.bus import EventBus
+from domains.kernel.errors import Conflict, Forbidden, Invalid
+from domains.kernel.lookup import get_scoped
+from domains.kernel.security import Principal, Role
 from domains.models import Assignment, Group, StaffMember, StaffUnavailability
 from domains.staff.service import StaffService
-from hub.bus import EventBus
-from hub.errors import Conflict, Forbidden, Invalid
-from hub.security import Principal, Role
 
 ACTIVE = ("proposed", "confirmed")
 

@@ -11,12 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domains.auth.events import SessionRevoked
 from domains.auth.schemas import TokenPair, TotpSetup
-from domains.models import AuthSession, Organization, RefreshToken, User
-from domains.users.service import normalize_email
-from hub.bus import EventBus
-from hub.db import utcnow
-from hub.errors import Invalid, SessionReplayed, Unauthenticated
-from hub.security import (
+from domains.kernel.bus import EventBus
+from domains.kernel.db import utcnow
+from domains.kernel.errors import Invalid, SessionReplayed, Unauthenticated
+from domains.kernel.security import (
     STAFF_ROLES,
     Principal,
     Role,
@@ -30,6 +28,8 @@ from hub.security import (
     verify_password,
     verify_totp,
 )
+from domains.models import AuthSession, Organization, RefreshToken, User
+from domains.users.service import normalize_email
 
 BAD_CREDENTIALS = "invalid email or password"
 TOTP_REQUIRED = "a one-time code from the authenticator app is required"

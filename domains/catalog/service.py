@@ -14,11 +14,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domains.catalog.dietary import canonical
 from domains.catalog.events import CatalogItemAdded, CatalogItemChanged, CatalogItemRetired
 from domains.catalog.schemas import WEEKDAYS, CatalogItemCreate, CatalogItemUpdate
-from domains.lookup import get_scoped
+from domains.kernel.bus import EventBus
+from domains.kernel.db import utcnow
+from domains.kernel.errors import Conflict, Invalid
+from domains.kernel.lookup import get_scoped
 from domains.models import CatalogItem
-from hub.bus import EventBus
-from hub.db import utcnow
-from hub.errors import Conflict, Invalid
 
 MAX_PAGE = 200
 MAX_PRICE = Decimal("1000000")

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domains.kernel.errors import Forbidden, Invalid
+from domains.kernel.security import Principal, Role
 from domains.models import Assignment, Booking, Group, Participant, StaffMember
-from hub.errors import Forbidden, Invalid
-from hub.security import Principal, Role
 
 BOARD_ROOM = "board:dispatch"
 OFFICE_ROLES = frozenset({Role.ADMIN, Role.DISPATCHER, Role.COORDINATOR})

@@ -16,11 +16,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domains.conversations.events import BotHandoff
 from domains.conversations.log import RoomLog
+from domains.kernel.bus import EventBus
+from domains.kernel.db import utcnow
+from domains.kernel.errors import Forbidden, Invalid
+from domains.kernel.security import Principal
 from domains.models import Participant
-from hub.bus import EventBus
-from hub.db import utcnow
-from hub.errors import Forbidden, Invalid
-from hub.security import Principal
 
 STAFF_AUDIENCE = "staff"
 TRAVELER_AUDIENCE = "travelers"

@@ -17,9 +17,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.dml import ReturningInsert
 
 from domains.conversations.events import RoomEventRecorded
+from domains.kernel.bus import EventBus
+from domains.kernel.db import dialect_insert, utcnow
 from domains.models import RoomEvent, RoomSequence
-from hub.bus import EventBus
-from hub.db import dialect_insert, utcnow
 
 MAX_REPLAY = 200
 

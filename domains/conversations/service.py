@@ -20,12 +20,12 @@ from domains.conversations.events import (
     RoomEventRecorded,
 )
 from domains.conversations.log import Replay, RoomLog
-from domains.lookup import get_scoped
+from domains.kernel.bus import EventBus
+from domains.kernel.db import dialect_insert, utcnow
+from domains.kernel.errors import Forbidden, Invalid, NotFound
+from domains.kernel.lookup import get_scoped
+from domains.kernel.security import Principal
 from domains.models import ChatMessage, RoomRead, SharedFile
-from hub.bus import EventBus
-from hub.db import dialect_insert, utcnow
-from hub.errors import Forbidden, Invalid, NotFound
-from hub.security import Principal
 
 MAX_TEXT = 4000
 MAX_CLIENT_ID = 64

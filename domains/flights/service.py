@@ -17,10 +17,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domains.flights.events import FlightAdded, FlightChanged, PassengerAdded
 from domains.flights.schemas import FlightCreate, FlightUpdate, PassengerCreate
-from domains.lookup import get_scoped
+from domains.kernel.bus import EventBus
+from domains.kernel.errors import Conflict, Invalid
+from domains.kernel.lookup import get_scoped
 from domains.models import Flight, FlightPassenger, Group, Participant
-from hub.bus import EventBus
-from hub.errors import Conflict, Invalid
 
 BOARD = "board:dispatch"
 # IATA airline designator: two letters/digits but not two digits ("AZ", "U2", "9W"), then 1-4 digits and

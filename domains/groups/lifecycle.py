@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hub.errors import Conflict
+from domains.kernel.errors import Conflict
 
 STATUSES = ("draft", "planning", "ready", "in_progress", "completed", "cancelled")
 ALLOWED: dict[str, frozenset[str]] = {

@@ -15,10 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domains.conversations.handoff import STAFF_AUDIENCE, audience_room
 from domains.groups.events import TravelerNeedsRecorded
 from domains.groups.service import BOARD, group_room
-from domains.lookup import get_scoped
+from domains.kernel.bus import EventBus
+from domains.kernel.errors import Invalid
+from domains.kernel.lookup import get_scoped
 from domains.models import Participant
-from hub.bus import EventBus
-from hub.errors import Invalid
 
 MAX_SPECIAL_NEEDS = 1000  # the column's length
 MAX_DIET_LABEL = 40

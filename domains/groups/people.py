@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import phonenumbers
 
-from hub.errors import Invalid
+from domains.kernel.errors import Invalid
 
 
 def e164(phone: str | None, region: str | None = None) -> str | None:

@@ -14,11 +14,11 @@ from domains.groups.events import GroupCreated, GroupStatusChanged, GroupUpdated
 from domains.groups.lifecycle import STATUSES, check_transition
 from domains.groups.people import e164
 from domains.groups.schemas import BookingCreate, GroupCreate, GroupUpdate, ParticipantCreate
-from domains.lookup import get_scoped
+from domains.kernel.bus import EventBus
+from domains.kernel.errors import Invalid, NotFound
+from domains.kernel.lookup import get_scoped
 from domains.models import Booking, Group, Participant, User
 from domains.numbering import next_number
-from hub.bus import EventBus
-from hub.errors import Invalid, NotFound
 
 BOARD = "board:dispatch"
 

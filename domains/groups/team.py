@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domains.kernel.security import Principal, Role
 from domains.models import Assignment, Group, Participant, StaffMember
-from hub.security import Principal, Role
 
 # A declined assignment is history, not the team.
 ACTIVE = ("proposed", "confirmed")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from domains.conversations.events import RoomEventRecorded
-from hub.bus import Event
+from domains.kernel.bus import Event
 
 
 class ItineraryApplied(RoomEventRecorded, frozen=True, kw_only=True):

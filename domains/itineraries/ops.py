@@ -20,7 +20,7 @@ import msgspec
 
 from domains.itineraries.ordering import generate_key_between
 from domains.itineraries.schemas import AddItem, ItemFields, MoveItem, Op, RemoveItem, Restore, SetFields
-from hub.errors import Conflict, Invalid, NotFound
+from domains.kernel.errors import Conflict, Invalid, NotFound
 
 Item = dict[str, Any]
 Items = dict[str, Item]

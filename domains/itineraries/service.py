@@ -32,12 +32,12 @@ from domains.itineraries.schemas import (
 )
 from domains.itineraries.summary import summarize
 from domains.itineraries.validation import DEFAULT_SPEED_KMH, check_item, warnings
-from domains.lookup import get_scoped
+from domains.kernel.bus import EventBus
+from domains.kernel.db import utcnow
+from domains.kernel.errors import Forbidden, Invalid
+from domains.kernel.lookup import get_scoped
+from domains.kernel.security import Principal
 from domains.models import CatalogItem, Group, Itinerary, ItineraryOp
-from hub.bus import EventBus
-from hub.db import utcnow
-from hub.errors import Forbidden, Invalid
-from hub.security import Principal
 
 EDITORS = OFFICE_ROLES | FIELD_ROLES
 MAX_HISTORY_PAGE = 100

@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from domains.itineraries.ops import Item, sort_key
-from hub.errors import Invalid
+from domains.kernel.errors import Invalid
 
 EARTH_RADIUS_KM = 6371.0
 DEFAULT_SPEED_KMH = 30.0

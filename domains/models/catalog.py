@@ -7,7 +7,7 @@ from decimal import Decimal
 from sqlalchemy import JSON, Index, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from hub.db import Base, OrgScoped, utcnow
+from domains.kernel.db import Base, OrgScoped, utcnow
 
 
 class CatalogItem(OrgScoped, Base):

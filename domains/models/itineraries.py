@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from hub.db import Base, OrgScoped, utcnow
+from domains.kernel.db import Base, OrgScoped, utcnow
 
 
 class Itinerary(OrgScoped, Base):

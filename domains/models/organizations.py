@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from hub.db import Base, utcnow
+from domains.kernel.db import Base, utcnow
 
 
 class Organization(Base):

@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from hub.db import Base, OrgScoped, utcnow
+from domains.kernel.db import Base, OrgScoped, utcnow
 
 
 class RoomingList(OrgScoped, Base):

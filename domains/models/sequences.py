@@ -3,7 +3,7 @@ from __future__ import annotations
 from sqlalchemy import String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from hub.db import Base, OrgScoped
+from domains.kernel.db import Base, OrgScoped
 
 
 class NumberSequence(OrgScoped, Base):

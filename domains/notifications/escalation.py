@@ -13,11 +13,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domains.conversations.log import RoomLog
+from domains.kernel.bus import EventBus
 from domains.models import Assignment, Group, Notification, StaffMember
 from domains.notifications import recipients as who
 from domains.notifications.events import ConfirmationOverdue
 from domains.notifications.service import Message, NotificationConfig, NotificationService, Recipient
-from hub.bus import EventBus
 
 BATCH = 100
 

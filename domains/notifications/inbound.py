@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domains.assignments.service import AssignmentService
 from domains.conversations.log import RoomLog
+from domains.kernel.bus import EventBus
 from domains.models import Assignment, Group, Notification, StaffMember
 from domains.notifications import recipients as who
 from domains.notifications.addresses import BadAddress, e164
@@ -22,7 +23,6 @@ from domains.notifications.events import SmsReplyReceived
 from domains.notifications.preferences import PreferenceService
 from domains.notifications.service import Message, NotificationConfig, NotificationService
 from domains.notifications.templates import render
-from hub.bus import EventBus
 
 YES = frozenset({"yes", "y", "si", "sí", "s", "ok", "yep", "sim"})
 NO = frozenset({"no", "n", "nao", "não"})

@@ -10,11 +10,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domains.kernel.db import utcnow
+from domains.kernel.errors import Invalid, NotFound
 from domains.models import NotificationPreference, Partner, StaffMember, User
 from domains.notifications.schemas import PreferenceIn
 from domains.notifications.templates import LANGUAGES
-from hub.db import utcnow
-from hub.errors import Invalid, NotFound
 
 RECIPIENT_KINDS = ("staff", "partner", "user")
 CHANNELS = ("email", "sms")

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domains.kernel.db import utcnow
 from domains.models import Organization, SenderIdentity
-from hub.db import utcnow
 
 DESKS = ("bookings", "groups", "dispatch", "noreply", "support")
 # category prefix → (desk that sends, desk that receives replies)

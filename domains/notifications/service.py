@@ -18,14 +18,13 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domains.kernel.bus import EventBus
+from domains.kernel.db import utcnow
 from domains.models import Notification, NotificationPreference
 from domains.notifications.addresses import BadAddress, e164, email_address, fit_sms
 from domains.notifications.preferences import PreferenceService, quiet_release
 from domains.notifications.senders import SenderDirectory
 from domains.notifications.templates import language_for, render
-from hub.bus import EventBus
-from hub.db import utcnow
-from hub.settings import Settings
 
 log = logging.getLogger(__name__)
 KEY_LENGTH = 200
@@ -35,10 +34,6 @@ KEY_LENGTH = 200
 class NotificationConfig:
     mail_domain: str = "spirithub.example"
     quiet_hours: str = "21:00-08:00"
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> NotificationConfig:
-        return cls(mail_domain=settings.mail_domain, quiet_hours=settings.quiet_hours)
 
 
 @dataclass(frozen=True)

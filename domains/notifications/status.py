@@ -9,8 +9,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domains.kernel.db import utcnow
 from domains.models import Notification
-from hub.db import utcnow
 
 DELIVERED = frozenset({"delivered", "read", "open", "click"})
 FAILED = frozenset({"undelivered", "failed", "canceled", "dropped", "bounce", "blocked"})

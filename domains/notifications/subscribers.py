@@ -16,6 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domains.assignments.events import StaffAssigned
 from domains.itineraries.events import ItineraryChanged
+from domains.kernel.bus import Event, EventBus, Subscribers
+from domains.kernel.db import utcnow
 from domains.models import (
     Assignment,
     Group,
@@ -33,8 +35,6 @@ from domains.notifications.service import Message, NotificationConfig, Notificat
 from domains.reminders.events import ReminderSent
 from domains.rooming.events import RoomingListUpdated
 from domains.vouchers.events import VoucherTransitioned
-from hub.bus import Event, EventBus, Subscribers
-from hub.db import utcnow
 
 # A partner heard about the voucher once it was confirmed, so only then does a cancellation concern them.
 PARTNER_KNOWS = ("confirmed", "distributed", "validated")

@@ -8,10 +8,10 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domains.kernel.bus import EventBus
+from domains.kernel.errors import Conflict, Invalid, NotFound
 from domains.models import Organization
 from domains.organizations.events import OrganizationCreated, TotpPolicyChanged
-from hub.bus import EventBus
-from hub.errors import Conflict, Invalid, NotFound
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hub.bus import Event
+from domains.kernel.bus import Event
 
 
 class ReminderSent(Event, frozen=True, kw_only=True):

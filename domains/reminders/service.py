@@ -11,10 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domains.board.completeness import CRITICAL, missing_for
 from domains.groups.service import group_audience
+from domains.kernel.bus import EventBus
 from domains.models import Group, SentReminder
 from domains.reminders.cadence import cadence_for
 from domains.reminders.events import ReminderSent
-from hub.bus import EventBus
 
 ACTIVE_STATUSES = ("draft", "planning", "ready")
 

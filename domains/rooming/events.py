@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from hub.bus import Event
+from domains.kernel.bus import Event
 
 
 class RoomingListUpdated(Event, frozen=True, kw_only=True):

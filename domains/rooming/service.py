@@ -11,14 +11,14 @@ from msgspec import UnsetType
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domains.lookup import get_scoped
+from domains.kernel.bus import EventBus
+from domains.kernel.db import utcnow
+from domains.kernel.errors import Invalid
+from domains.kernel.lookup import get_scoped
 from domains.models import Group, Participant, Room, RoomingList, RoomOccupant
 from domains.rooming.events import RoomingListUpdated
 from domains.rooming.importer import GuestRow, match_names
 from domains.rooming.schemas import GuestChange, ImportResult, Problems, RoomIn, RoomingListCreate, RoomingListUpdate
-from hub.bus import EventBus
-from hub.db import utcnow
-from hub.errors import Invalid
 
 BOARD = "board:dispatch"
 UNSPECIFIED_TYPE = "unspecified"

@@ -10,11 +10,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domains.groups.people import e164
-from domains.lookup import get_scoped
+from domains.kernel.bus import EventBus
+from domains.kernel.errors import Conflict, Invalid, NotFound
+from domains.kernel.lookup import get_scoped
 from domains.models import StaffMember, StaffUnavailability, User
 from domains.staff.schemas import StaffCreate, UnavailabilityCreate
-from hub.bus import EventBus
-from hub.errors import Conflict, Invalid, NotFound
 
 
 class StaffService:

@@ -4,7 +4,7 @@ from typing import Annotated
 
 import msgspec
 
-from hub.security import Role
+from domains.kernel.security import Role
 
 Email = Annotated[str, msgspec.Meta(min_length=3, max_length=320, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]

@@ -9,13 +9,13 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domains.lookup import get_scoped
+from domains.kernel.bus import EventBus
+from domains.kernel.errors import Conflict
+from domains.kernel.lookup import get_scoped
+from domains.kernel.security import Role, hash_password
 from domains.models import User
 from domains.users.events import UserCreated
 from domains.users.schemas import UserCreate, UserOut
-from hub.bus import EventBus
-from hub.errors import Conflict
-from hub.security import Role, hash_password
 
 
 def normalize_email(email: str) -> str:

@@ -22,7 +22,7 @@ import segno
 from barcode import Code128  # type: ignore[import-untyped]
 from barcode.writer import ImageWriter, SVGWriter  # type: ignore[import-untyped]
 
-from hub.errors import Invalid
+from domains.kernel.errors import Invalid
 
 _VERSION = b"spirit-hub voucher code v1"
 _MAC_BYTES = 16  # 128 bits: far beyond guessing, and keeps the code short enough to scan easily

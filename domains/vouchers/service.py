@@ -18,7 +18,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domains.lookup import get_scoped
+from domains.kernel.bus import EventBus
+from domains.kernel.db import utcnow
+from domains.kernel.errors import Conflict, Forbidden, Invalid, NotFound
+from domains.kernel.lookup import get_scoped
+from domains.kernel.security import Principal, Role
 from domains.models import Group, Participant, Partner, RoomingList, User, Voucher, VoucherTransition
 from domains.numbering import next_number
 from domains.vouchers.codes import VoucherCodes
@@ -33,10 +37,6 @@ from domains.vouchers.schemas import (
     VoucherCreate,
     VoucherDetails,
 )
-from hub.bus import EventBus
-from hub.db import utcnow
-from hub.errors import Conflict, Forbidden, Invalid, NotFound
-from hub.security import Principal, Role
 
 BOARD = "board:dispatch"
 ALLOWED: dict[str, frozenset[str]] = {

@@ -8,8 +8,8 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 import domains.models  # noqa: F401 - registers every table on the metadata
-from hub.db import Base, create_engine
-from hub.settings import get_settings
+from domains.kernel.db import Base, create_engine
+from domains.kernel.settings import get_settings
 
 config = context.config
 target_metadata = Base.metadata

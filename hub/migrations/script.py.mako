@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import hub.db  # noqa: F401 - autogenerate renders hub.db.UTCDateTime
+import domains.kernel.db  # noqa: F401 - autogenerate renders domains.kernel.db.UTCDateTime
 ${imports if imports else ""}
 
 revision: str = ${repr(up_revision)}

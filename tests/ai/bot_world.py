@@ -18,6 +18,8 @@ from domains.flights.schemas import FlightCreate, PassengerCreate
 from domains.flights.service import FlightService
 from domains.groups.schemas import BookingCreate, GroupCreate, ParticipantCreate
 from domains.groups.service import GroupService
+from domains.kernel.runtime import Hub
+from domains.kernel.security import Principal, Role
 from domains.models import Booking, Group, Organization
 from domains.rooming.schemas import RoomIn, RoomingListCreate
 from domains.rooming.service import RoomingService
@@ -26,9 +28,7 @@ from domains.staff.service import StaffService
 from domains.vouchers.codes import VoucherCodes
 from domains.vouchers.schemas import HotelVoucherCreate, PartnerCreate, RoomCount
 from domains.vouchers.service import VoucherService
-from hub.core import Hub
-from hub.demo_itineraries import seed_itinerary
-from hub.security import Principal, Role
+from hub.demo.itineraries import seed_itinerary
 from tests.builders import Person, a_person, an_organization
 
 ANA_PHONE = "+351912000001"

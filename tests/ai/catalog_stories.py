@@ -12,9 +12,9 @@ from domains.catalog.service import CatalogService
 from domains.groups.schemas import GroupCreate, ParticipantCreate
 from domains.groups.service import GroupService
 from domains.itineraries.service import ItineraryService
+from domains.kernel.runtime import Hub
+from domains.kernel.security import Principal, Role
 from domains.models import CatalogItem, Group, Organization
-from hub.core import Hub
-from hub.security import Principal, Role
 from tests.builders import Person
 
 EVERY_DAY = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

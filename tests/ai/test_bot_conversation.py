@@ -14,9 +14,9 @@ from ai.bot_memory import Conversation, LocalMemory
 from ai.intents import IntentClassifier
 from domains.conversations.events import BotHandoff
 from domains.groups.events import TravelerNeedsRecorded
+from domains.kernel.bus import capture_events
+from domains.kernel.runtime import Hub
 from domains.models import Participant, RoomEvent
-from hub.bus import capture_events
-from hub.core import Hub
 from tests.ai.bot_world import ANA_PHONE, CARLA_PHONE, DIEGO_PHONE, BotWorld, a_bot_world, principal_of
 
 START = date(2027, 4, 10)

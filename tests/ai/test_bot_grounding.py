@@ -14,10 +14,10 @@ import pytest
 from ai.bot import Bot, BotReply
 from ai.bot_memory import LocalMemory
 from ai.intents import IntentClassifier
+from domains.kernel.errors import Forbidden, Invalid
+from domains.kernel.runtime import Hub
+from domains.kernel.security import Role
 from domains.models import Group
-from hub.core import Hub
-from hub.errors import Forbidden, Invalid
-from hub.security import Role
 from tests.ai.bot_world import (
     ANA_PHONE,
     AVENIDA_ADDRESS,

@@ -11,7 +11,7 @@ from ai.bot import Bot
 from ai.intents import IntentClassifier
 from domains.catalog.schemas import CatalogItemCreate
 from domains.catalog.service import CatalogService
-from hub.core import Hub
+from domains.kernel.runtime import Hub
 from tests.ai.bot_world import BotWorld, a_bot_world, principal_of
 
 START = date(2027, 4, 10)

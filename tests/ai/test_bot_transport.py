@@ -13,7 +13,7 @@ import pytest
 
 from ai.bot import Bot, install_bot
 from ai.intents import IntentClassifier
-from hub.core import Hub
+from domains.kernel.runtime import Hub
 from tests.ai.bot_world import ANA_PHONE, BotWorld, a_bot_world
 from tests.builders import Person, bearer, sign_in
 from tests.live import LiveClient

@@ -11,7 +11,7 @@ from ai.index import catalog_indexes, subscribe_catalog_index
 from ai.recommend import recommend_for_group
 from domains.catalog.schemas import CatalogItemUpdate
 from domains.catalog.service import CatalogService
-from hub.core import Hub
+from domains.kernel.runtime import Hub
 from tests.ai.catalog_stories import LISBON, a_catalog, a_group, an_item
 from tests.backends import Backend
 from tests.builders import an_organization

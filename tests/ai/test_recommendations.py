@@ -6,8 +6,8 @@ from datetime import date
 from decimal import Decimal
 
 from ai.recommend import recommend_for_group
-from hub.core import Hub
-from hub.security import Role
+from domains.kernel.runtime import Hub
+from domains.kernel.security import Role
 from tests.ai.catalog_stories import a_catalog, a_group, a_plan, an_item
 from tests.builders import a_person, an_organization
 

@@ -7,8 +7,8 @@ from decimal import Decimal
 import httpx
 import pytest
 
-from hub.core import Hub
-from hub.security import Role
+from domains.kernel.runtime import Hub
+from domains.kernel.security import Role
 from tests.ai.catalog_stories import a_catalog
 from tests.builders import a_person, a_tour_group, an_organization, bearer, sign_in
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from ai.recommend import recommend_for_group
+from domains.kernel.runtime import Hub
 from domains.models import CatalogItem, Group, Participant
-from hub.core import Hub
-from hub.demo_data import seed_demo
+from hub.demo.data import seed_demo
 
 
 async def test_the_demo_lisbon_group_gets_suggestions_from_what_past_groups_booked(hub: Hub) -> None:

@@ -11,11 +11,11 @@ from playwright.async_api import Locator, Page, expect
 
 from domains.groups.schemas import GroupCreate
 from domains.groups.service import GroupService
+from domains.kernel.runtime import Hub
+from domains.kernel.security import Role
 from domains.models import Group
 from domains.staff.schemas import StaffCreate
 from domains.staff.service import StaffService
-from hub.core import Hub
-from hub.security import Role
 from tests.browser.conftest import Screenshot, SignedInPage
 from tests.builders import Person, TourGroup, a_person, a_tour_group, bearer, sign_in
 from tests.live import LiveClient

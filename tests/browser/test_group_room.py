@@ -10,7 +10,7 @@ import httpx
 from playwright.async_api import FilePayload, Locator, Page, expect
 
 from domains.conversations.service import ConversationService
-from hub.core import Hub
+from domains.kernel.runtime import Hub
 from tests.browser.conftest import Screenshot, SignedInPage
 from tests.builders import TourGroup, a_tour_group, bearer, sign_in
 from tests.itinerary.helpers import add, apply, principal_of

@@ -7,11 +7,11 @@ import uuid
 import httpx
 from playwright.async_api import expect
 
+from domains.kernel.runtime import Hub
+from domains.kernel.security import Role
 from domains.vouchers.codes import VoucherCodes
 from domains.vouchers.schemas import PartnerCreate
 from domains.vouchers.service import VoucherService
-from hub.core import Hub
-from hub.security import Role
 from tests.browser.conftest import Screenshot, SignedInPage
 from tests.builders import a_person, a_tour_group, bearer, sign_in
 

@@ -8,8 +8,8 @@ import httpx
 import pyotp
 from playwright.async_api import expect
 
-from hub.core import Hub
-from hub.security import Role
+from domains.kernel.runtime import Hub
+from domains.kernel.security import Role
 from tests.browser.conftest import NewPage, Screenshot, SignedInPage
 from tests.builders import a_person, an_organization, bearer, sign_in
 

@@ -13,9 +13,9 @@ from ai.intents import IntentClassifier
 from ai.product_intents import product_classifier
 from domains.assignments.schemas import AssignmentCreate
 from domains.assignments.service import AssignmentService
+from domains.kernel.runtime import Hub
 from domains.staff.schemas import StaffCreate
 from domains.staff.service import StaffService
-from hub.core import Hub
 from tests.browser.conftest import Screenshot, SignedInPage
 from tests.builders import TourGroup, a_tour_group
 from tests.itinerary.helpers import add, apply

@@ -10,9 +10,9 @@ import pytest
 from domains.catalog.schemas import CatalogItemCreate
 from domains.catalog.service import CatalogService
 from domains.itineraries.service import ItineraryService
-from hub.core import Hub
-from hub.errors import Invalid, NotFound
-from hub.security import Principal, Role
+from domains.kernel.errors import Invalid, NotFound
+from domains.kernel.runtime import Hub
+from domains.kernel.security import Principal, Role
 from tests.ai.catalog_stories import a_catalog, a_group
 from tests.builders import a_person, a_tour_group, an_organization, bearer, sign_in
 

@@ -6,8 +6,8 @@ import asyncio
 import uuid
 
 from domains.conversations.service import ConversationService
-from hub.core import Hub
-from hub.security import Principal, Role
+from domains.kernel.runtime import Hub
+from domains.kernel.security import Principal, Role
 from tests.builders import a_tour_group
 
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from domains.auth.service import AuthService
-from hub.core import Hub
-from hub.errors import TooManyAttempts, Unauthenticated
-from hub.security import Role
+from domains.kernel.errors import TooManyAttempts, Unauthenticated
+from domains.kernel.runtime import Hub
+from domains.kernel.security import Role
 from tests.backends import Backend
 from tests.builders import PASSWORD, a_person, an_organization
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from domains.kernel.bus import capture_events
+from domains.kernel.errors import Conflict
+from domains.kernel.runtime import Hub
 from domains.organizations.events import OrganizationCreated
 from domains.organizations.service import OrganizationService
-from hub.bus import capture_events
-from hub.core import Hub
-from hub.errors import Conflict
 
 
 async def test_events_are_dispatched_after_commit(hub: Hub) -> None:

@@ -13,10 +13,10 @@ import pytest
 from domains.flights.service import normalize_flight_number
 from domains.groups.schemas import GroupCreate, ParticipantCreate
 from domains.groups.service import GroupService
+from domains.kernel.bus import capture_events
+from domains.kernel.runtime import Hub
+from domains.kernel.security import Role
 from domains.models import Participant
-from hub.bus import capture_events
-from hub.core import Hub
-from hub.security import Role
 from tests.builders import TourGroup, a_person, a_tour_group, an_organization, bearer, sign_in
 from tests.live import LiveClient
 from tests.server import RunningHub

@@ -7,8 +7,8 @@ from typing import Any
 
 from domains.itineraries.schemas import Applied
 from domains.itineraries.service import ItineraryService
-from hub.core import Hub
-from hub.security import Principal, Role
+from domains.kernel.runtime import Hub
+from domains.kernel.security import Principal, Role
 from tests.builders import Person
 
 

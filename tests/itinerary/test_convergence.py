@@ -26,11 +26,11 @@ from domains.itineraries import store
 from domains.itineraries.events import ItineraryApplied
 from domains.itineraries.ops import Items, apply_op, replay, visible
 from domains.itineraries.service import ItineraryService
+from domains.kernel.bus import Event
+from domains.kernel.errors import Conflict, Invalid, NotFound
+from domains.kernel.runtime import Hub
+from domains.kernel.security import Role
 from domains.models import Group
-from hub.bus import Event
-from hub.core import Hub
-from hub.errors import Conflict, Invalid, NotFound
-from hub.security import Role
 from tests.builders import Person, a_person, a_tour_group
 from tests.itinerary.helpers import principal_of
 

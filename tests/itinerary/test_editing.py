@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from domains.itineraries.events import ItineraryApplied, ItineraryChanged
-from hub.bus import capture_events
-from hub.core import Hub
-from hub.errors import Conflict, Forbidden, Invalid, NotFound
+from domains.kernel.bus import capture_events
+from domains.kernel.errors import Conflict, Forbidden, Invalid, NotFound
+from domains.kernel.runtime import Hub
 from tests.builders import a_tour_group
 from tests.itinerary.helpers import add, apply, new_id, snapshot
 

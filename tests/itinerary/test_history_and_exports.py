@@ -9,7 +9,7 @@ import httpx
 
 from domains.itineraries import ical
 from domains.itineraries.schemas import Day, ItineraryOut
-from hub.core import Hub
+from domains.kernel.runtime import Hub
 from tests.builders import TourGroup, a_tour_group, bearer, sign_in
 from tests.itinerary.helpers import add, apply
 

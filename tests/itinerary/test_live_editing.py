@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from domains.itineraries.ops import Items, apply_op, visible
-from hub.core import Hub
+from domains.kernel.runtime import Hub
 from tests.builders import Person, a_tour_group, bearer, sign_in
 from tests.itinerary.helpers import add, new_id
 from tests.live import LiveClient

@@ -13,8 +13,8 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from hub.core import Hub
-from hub.outbox import subscribe_notifications
+from domains.kernel.runtime import Hub
+from hub.worker.outbox import subscribe_notifications
 from tests.backends import Backend
 from tests.notifications.providers import RecordingProvider, recording_provider
 from tests.server import RunningHub, running_hub

@@ -13,14 +13,14 @@ from domains.assignments.schemas import AssignmentCreate
 from domains.assignments.service import AssignmentService
 from domains.groups.schemas import GroupCreate
 from domains.groups.service import GroupService
+from domains.kernel.runtime import Hub
+from domains.kernel.security import Role
 from domains.models import Group, Notification, Organization, Partner
 from domains.staff.schemas import StaffCreate
 from domains.staff.service import StaffService
 from domains.vouchers.codes import VoucherCodes
 from domains.vouchers.schemas import HotelVoucherCreate, PartnerCreate, RoomCount
 from domains.vouchers.service import VoucherService
-from hub.core import Hub
-from hub.security import Role
 from tests.builders import Person, a_person, an_organization
 
 # Deliveries run "later" than any quiet-hours hold placed today.

@@ -9,11 +9,11 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from domains.kernel.runtime import Hub
 from domains.models import Notification
 from domains.notifications.service import NotificationService
-from hub.channels import build_channels
-from hub.core import Hub
-from hub.outbox import claim_due, deliver_pending
+from hub.worker.channels import build_channels
+from hub.worker.outbox import claim_due, deliver_pending
 from tests.backends import Backend
 from tests.builders import an_organization
 from tests.notifications.conftest import provider_settings

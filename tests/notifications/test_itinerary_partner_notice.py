@@ -6,11 +6,11 @@ from datetime import date
 
 from sqlalchemy import select
 
+from domains.kernel.runtime import Hub
 from domains.models import Notification
 from domains.vouchers.codes import VoucherCodes
 from domains.vouchers.schemas import PartnerCreate, RestaurantVoucherCreate
 from domains.vouchers.service import VoucherService
-from hub.core import Hub
 from hub.wiring import subscribe
 from tests.builders import a_tour_group
 from tests.itinerary.helpers import add, apply, new_id

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import httpx
 from sqlalchemy import select
 
+from domains.kernel.runtime import Hub
 from domains.models import Notification, RoomEvent
 from domains.notifications.addresses import fit_sms, sms_length
 from domains.notifications.escalation import Escalation
@@ -17,9 +18,8 @@ from domains.notifications.preferences import PreferenceService, quiet_release
 from domains.notifications.schemas import PreferenceIn
 from domains.notifications.service import NotificationConfig
 from domains.notifications.templates import MESSAGE_TYPES, render
-from hub.channels import build_channels
-from hub.core import Hub
-from hub.outbox import deliver_pending
+from hub.worker.channels import build_channels
+from hub.worker.outbox import deliver_pending
 from tests.builders import bearer, sign_in
 from tests.notifications.stories import (
     LATER,
@@ -78,7 +78,7 @@ def test_quiet_hours_are_counted_in_the_recipients_timezone() -> None:
 
 
 async def test_preferences_decide_channel_language_quiet_hours_and_opt_out(hub: Hub) -> None:
-    from hub.outbox import subscribe_notifications
+    from hub.worker.outbox import subscribe_notifications
 
     subscribe_notifications(hub)
     stay = await a_stay_with_driver_and_hotel(hub)
@@ -102,7 +102,7 @@ async def test_preferences_decide_channel_language_quiet_hours_and_opt_out(hub: 
 
 
 async def test_an_unusable_address_fails_its_own_row_and_blocks_nobody(hub: Hub) -> None:
-    from hub.outbox import subscribe_notifications
+    from hub.worker.outbox import subscribe_notifications
 
     subscribe_notifications(hub)
     stay = await a_stay_with_driver_and_hotel(hub, hotel_email="reservas@hotel-avenida..example")
@@ -115,7 +115,7 @@ async def test_an_unusable_address_fails_its_own_row_and_blocks_nobody(hub: Hub)
 
 
 async def test_an_unanswered_request_alerts_the_coordinator_once(hub: Hub) -> None:
-    from hub.outbox import subscribe_notifications
+    from hub.worker.outbox import subscribe_notifications
 
     subscribe_notifications(hub)
     stay = await a_stay_with_driver_and_hotel(hub)
@@ -187,7 +187,7 @@ async def test_the_office_sets_preferences_and_the_admin_sets_senders(
 
 async def test_an_itinerary_change_texts_the_groups_staff_once_per_burst(hub: Hub) -> None:
     from domains.itineraries.events import ItineraryChanged
-    from hub.outbox import subscribe_notifications
+    from hub.worker.outbox import subscribe_notifications
 
     subscribe_notifications(hub)
     stay = await a_stay_with_driver_and_hotel(hub)

@@ -8,10 +8,10 @@ from email.message import EmailMessage
 from email.policy import default as default_policy
 from pathlib import Path
 
+from domains.kernel.runtime import Hub
 from domains.notifications.templates import MESSAGE_TYPES
-from hub.channels import build_channels
-from hub.core import Hub
-from hub.outbox import deliver_pending, subscribe_notifications
+from hub.worker.channels import build_channels
+from hub.worker.outbox import deliver_pending, subscribe_notifications
 from tests.backends import Backend
 from tests.notifications.conftest import PUBLIC_URL, SENDGRID_API_KEY, TWILIO_FROM, TWILIO_SID, TWILIO_TOKEN
 from tests.notifications.providers import RecordingProvider

@@ -16,9 +16,9 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from sqlalchemy import select
 from twilio.request_validator import RequestValidator
 
+from domains.kernel.runtime import Hub
+from domains.kernel.security import Role
 from domains.models import Assignment, Notification, RoomEvent
-from hub.core import Hub
-from hub.security import Role
 from tests.builders import a_person, bearer, sign_in
 from tests.live import LiveClient
 from tests.notifications.conftest import PUBLIC_URL, SENDGRID_KEY, TWILIO_SID, TWILIO_TOKEN

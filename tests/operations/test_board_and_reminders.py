@@ -8,12 +8,12 @@ from pathlib import Path
 
 import httpx
 
+from domains.kernel.runtime import Hub
+from domains.kernel.security import Role
 from domains.reminders.cadence import cadence_for
 from domains.reminders.service import ReminderService
-from hub.core import Hub
-from hub.outbox import LocalOutbox, deliver_pending
-from hub.security import Role
 from hub.wiring import subscribe
+from hub.worker.outbox import LocalOutbox, deliver_pending
 from tests.builders import a_person, a_tour_group, an_organization, bearer, sign_in
 from tests.live import LiveClient
 from tests.server import RunningHub

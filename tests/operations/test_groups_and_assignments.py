@@ -6,8 +6,8 @@ import asyncio
 
 import httpx
 
-from hub.core import Hub
-from hub.security import Role
+from domains.kernel.runtime import Hub
+from domains.kernel.security import Role
 from tests.builders import a_person, an_organization, bearer, sign_in
 
 

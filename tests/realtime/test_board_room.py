@@ -7,8 +7,8 @@ from contextlib import asynccontextmanager
 
 import httpx
 
-from hub.core import Hub
-from hub.security import Role
+from domains.kernel.runtime import Hub
+from domains.kernel.security import Role
 from tests.builders import Person, a_person, an_organization, bearer, sign_in
 from tests.live import LiveClient
 from tests.server import RunningHub

@@ -11,11 +11,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hub.core import Hub
+from domains.kernel.runtime import Hub
 from tests.backends import Backend
 from tests.builders import a_tour_group, bearer, sign_in
 from tests.live import LiveClient
-from tests.server import RunningHub, running_hub
+from tests.server import RunningHub, http_client, running_hub
 
 PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
@@ -62,7 +62,7 @@ async def test_uploads_are_refused_when_too_big_forbidden_or_dangerous(
 ) -> None:
     lisbon = await a_tour_group(hub)
     settings = backend.settings(tmp_path, upload_max_bytes=1024)
-    async with running_hub(settings) as small, httpx.AsyncClient(base_url=small.url) as http:
+    async with running_hub(settings) as small, http_client(small.url) as http:
         carla = bearer(await sign_in(http, lisbon.coordinator))
         big = await http.post(
             f"/api/v1/rooms/{lisbon.room}/files", files={"file": ("big.txt", b"x" * 5000)}, headers=carla
@@ -134,7 +134,7 @@ async def test_a_flooding_client_is_rate_limited_and_stays_connected(
 ) -> None:
     lisbon = await a_tour_group(hub)
     settings_ = backend.settings(tmp_path, socket_event_burst=5, socket_events_per_second=1)
-    async with running_hub(settings_) as strict, httpx.AsyncClient(base_url=strict.url) as http:
+    async with running_hub(settings_) as strict, http_client(strict.url) as http:
         client = LiveClient("flood")
         await client.connect(strict.url, (await sign_in(http, lisbon.coordinator))["access_token"])
         try:
@@ -154,7 +154,7 @@ async def test_the_hub_restarts_and_a_client_still_catches_up(backend: Backend, 
     lisbon = await a_tour_group(hub)
     async with (
         running_hub(backend.settings(tmp_path / "first")) as first,
-        httpx.AsyncClient(base_url=first.url) as http,
+        http_client(first.url) as http,
     ):
         carla = LiveClient("carla")
         await carla.connect(first.url, (await sign_in(http, lisbon.coordinator))["access_token"])
@@ -165,7 +165,7 @@ async def test_the_hub_restarts_and_a_client_still_catches_up(backend: Backend, 
 
     async with (
         running_hub(backend.settings(tmp_path / "second")) as second,
-        httpx.AsyncClient(base_url=second.url) as http,
+        http_client(second.url) as http,
     ):
         ana = LiveClient("ana")
         await ana.connect(second.url, (await sign_in(http, lisbon.guide))["access_token"])

@@ -9,7 +9,7 @@ from contextlib import AsyncExitStack
 import httpx
 import pytest
 
-from hub.core import Hub
+from domains.kernel.runtime import Hub
 from tests.builders import Person, TourGroup, a_tour_group, sign_in
 from tests.live import LiveClient
 from tests.server import RunningHub

@@ -15,11 +15,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from hub.core import Hub
+from domains.kernel.runtime import Hub
 from tests.backends import Backend
 from tests.builders import a_tour_group, sign_in
 from tests.live import LiveClient
-from tests.server import free_port
+from tests.server import free_port, http_client
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -43,7 +43,7 @@ async def hub_process(backend: Backend, data_dir: Path) -> AsyncIterator[tuple[s
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     try:
-        async with httpx.AsyncClient() as http:
+        async with http_client() as http:
             for _ in range(300):
                 try:
                     if (await http.get(f"{url}/health")).status_code == 200:
@@ -84,7 +84,7 @@ async def test_two_processes_share_rooms_and_a_crashed_one_leaves_no_ghosts(
         pytest.skip("several processes need the scale-out backend (PostgreSQL + Redis)")
     lisbon = await a_tour_group(hub)
     async with hub_process(backend, tmp_path / "a") as (url_a, _), hub_process(backend, tmp_path / "b") as (url_b, b):
-        async with httpx.AsyncClient(base_url=url_a) as http_a, httpx.AsyncClient(base_url=url_b) as http_b:
+        async with http_client(url_a) as http_a, http_client(url_b) as http_b:
             carla = await connected(url_a, (await sign_in(http_a, lisbon.coordinator))["access_token"])
             ana = await connected(url_b, (await sign_in(http_b, lisbon.guide))["access_token"])
         try:

@@ -14,10 +14,10 @@ from openpyxl import Workbook
 
 from domains.groups.schemas import GroupCreate, ParticipantCreate
 from domains.groups.service import GroupService
+from domains.kernel.bus import capture_events
+from domains.kernel.runtime import Hub
+from domains.kernel.security import Role
 from domains.rooming.importer import match_names
-from hub.bus import capture_events
-from hub.core import Hub
-from hub.security import Role
 from tests.builders import TourGroup, a_person, a_tour_group, an_organization, bearer, sign_in
 from tests.server import RunningHub
 

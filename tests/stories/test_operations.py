@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from tests.backends import Backend
-from tests.server import free_port, running_hub
+from tests.server import free_port, http_client, running_hub
 
 
 async def test_health_and_readiness(http: httpx.AsyncClient, backend: Backend) -> None:
@@ -21,7 +21,7 @@ async def test_health_and_readiness(http: httpx.AsyncClient, backend: Backend) -
 async def test_readiness_names_redis_when_it_is_unreachable(backend: Backend, tmp_path) -> None:  # type: ignore[no-untyped-def]
     closed_port = free_port()
     settings = backend.settings(tmp_path, redis_url=f"redis://127.0.0.1:{closed_port}/0")
-    async with running_hub(settings) as hub, httpx.AsyncClient(base_url=hub.url) as http:
+    async with running_hub(settings) as hub, http_client(hub.url) as http:
         response = await http.get("/readiness")
         assert (await http.get("/health")).status_code == 200
     assert response.status_code == 503
@@ -76,6 +76,6 @@ async def test_production_sends_hsts(backend: Backend, tmp_path) -> None:  # typ
     if not backend.database_url or backend.database_url.startswith("sqlite"):
         pytest.skip("production refuses SQLite; covered on the scale-out backend")
     settings = backend.settings(tmp_path, env="production", jwt_secret="p" * 48)
-    async with running_hub(settings) as hub, httpx.AsyncClient(base_url=hub.url) as http:
+    async with running_hub(settings) as hub, http_client(hub.url) as http:
         response = await http.get("/health")
     assert response.headers["strict-transport-security"].startswith("max-age=")

@@ -5,9 +5,10 @@ from __future__ import annotations
 import httpx
 import pyotp
 
-from hub.core import Hub
-from hub.security import Role
+from domains.kernel.runtime import Hub
+from domains.kernel.security import Role
 from tests.builders import a_person, an_organization, bearer, sign_in
+from tests.server import http_client
 
 
 async def test_a_dispatcher_signs_in_and_sees_herself(http: httpx.AsyncClient, hub: Hub) -> None:
@@ -58,8 +59,8 @@ async def test_twenty_failures_from_one_address_block_that_address(server, hub: 
     org = await an_organization(hub)
     dana = await a_person(hub, org, Role.DISPATCHER, "Dana")
     async with (
-        httpx.AsyncClient(base_url=server.url, headers={"X-Forwarded-For": "192.0.2.77"}) as attacker,
-        httpx.AsyncClient(base_url=server.url, headers={"X-Forwarded-For": "192.0.2.78"}) as neighbour,
+        http_client(server.url, headers={"X-Forwarded-For": "192.0.2.77"}) as attacker,
+        http_client(server.url, headers={"X-Forwarded-For": "192.0.2.78"}) as neighbour,
     ):
         for attempt in range(20):
             response = await attacker.post(

@@ -5,10 +5,10 @@ from __future__ import annotations
 import httpx
 from sqlalchemy import select
 
+from domains.kernel.runtime import Hub
+from domains.kernel.security import Role
 from domains.models import User
 from domains.users.service import UserService
-from hub.core import Hub
-from hub.security import Role
 from tests.builders import a_person, an_organization, bearer, sign_in
 
 

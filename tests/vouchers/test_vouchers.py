@@ -9,13 +9,13 @@ from typing import Any
 
 import httpx
 
+from domains.kernel.bus import capture_events
+from domains.kernel.runtime import Hub
+from domains.kernel.security import Role
 from domains.models import Organization, Participant
 from domains.vouchers.codes import VoucherCodes
 from domains.vouchers.schemas import PartnerCreate
 from domains.vouchers.service import VoucherService
-from hub.bus import capture_events
-from hub.core import Hub
-from hub.security import Role
 from tests.builders import Person, TourGroup, a_person, a_tour_group, an_organization, bearer, sign_in
 from tests.live import LiveClient
 from tests.server import RunningHub

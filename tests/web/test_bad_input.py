@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import httpx
 
-from hub.core import Hub
-from hub.security import Role
+from domains.kernel.runtime import Hub
+from domains.kernel.security import Role
 from tests.builders import a_person, an_organization, bearer, sign_in
 
 MALFORMED_BODIES: list[tuple[str, bytes]] = [

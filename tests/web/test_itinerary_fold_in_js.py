@@ -7,7 +7,7 @@ from __future__ import annotations
 import msgspec
 
 from domains.itineraries.service import ItineraryService
-from hub.core import Hub
+from domains.kernel.runtime import Hub
 from tests.builders import a_tour_group
 from tests.itinerary.helpers import add, apply, principal_of, snapshot
 from tests.web.node import run_node

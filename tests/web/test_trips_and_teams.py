@@ -6,10 +6,10 @@ import httpx
 
 from domains.assignments.schemas import AssignmentCreate
 from domains.assignments.service import AssignmentService
+from domains.kernel.runtime import Hub
+from domains.kernel.security import Role
 from domains.staff.schemas import StaffCreate
 from domains.staff.service import StaffService
-from hub.core import Hub
-from hub.security import Role
 from tests.builders import TourGroup, a_person, a_tour_group, an_organization, bearer, sign_in
 
 

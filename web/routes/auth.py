@@ -8,9 +8,9 @@ from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
 from domains.auth.schemas import LoginRequest, RefreshRequest, TokenPair, TotpConfirm, TotpSetup
 from domains.auth.service import AuthService
+from domains.kernel.errors import Unauthenticated
 from domains.users.schemas import UserOut
 from domains.users.service import UserService, user_out
-from hub.errors import Unauthenticated
 from web.deps import HubDep, IdentityDep
 
 

@@ -12,8 +12,8 @@ from litestar.params import FromPath, FromQuery
 from domains.board.completeness import area_status, missing_for
 from domains.board.service import BoardRow, board_rows
 from domains.groups.service import GroupService
-from hub.errors import Invalid
-from hub.security import Role
+from domains.kernel.errors import Invalid
+from domains.kernel.security import Role
 from realtime.server import Realtime
 from web.deps import HubDep, IdentityDep
 from web.guards import roles

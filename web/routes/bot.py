@@ -9,8 +9,8 @@ from litestar.handlers.base import BaseRouteHandler
 from litestar.params import JSONBody
 
 from ai.bot import STAFF_REFUSAL, BotReply, bot_for
-from hub.errors import Forbidden
-from hub.security import Role
+from domains.kernel.errors import Forbidden
+from domains.kernel.security import Role
 from web.deps import HubDep, IdentityDep
 from web.guards import current_identity
 

@@ -14,8 +14,8 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from domains.catalog.schemas import CatalogItemCreate, CatalogItemOut, CatalogItemUpdate, CatalogPage, Kind
 from domains.catalog.service import MAX_PAGE, CatalogService
+from domains.kernel.security import Role
 from domains.models import CatalogItem
-from hub.security import Role
 from web.deps import HubDep, IdentityDep
 from web.guards import roles
 

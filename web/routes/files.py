@@ -11,9 +11,9 @@ from litestar.response import File
 
 from domains.conversations.access import RoomAccess
 from domains.conversations.service import ConversationService
+from domains.kernel.errors import Forbidden, TooLarge
+from domains.kernel.storage import LocalStorage
 from domains.models import SharedFile
-from hub.errors import Forbidden, TooLarge
-from hub.storage import LocalStorage
 from web.deps import HubDep, IdentityDep
 from web.guards import enrolled
 from web.uploads import FilePart, boundary_of, file_chunks, sanitize_filename, sniff_content_type

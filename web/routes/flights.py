@@ -19,8 +19,8 @@ from domains.flights.schemas import (
 )
 from domains.flights.service import FlightService, duration, local_time
 from domains.groups.people import mask_passport
+from domains.kernel.security import Role
 from domains.models import Flight, FlightPassenger, Participant
-from hub.security import Role
 from web.deps import HubDep, IdentityDep
 from web.guards import roles
 

@@ -22,9 +22,9 @@ from domains.groups.schemas import (
     ParticipantOut,
 )
 from domains.groups.service import GroupService
+from domains.kernel.security import Role
 from domains.staff.schemas import Suggestion
 from domains.staff.suggestions import rank_staff
-from hub.security import Role
 from web.deps import HubDep, IdentityDep
 from web.guards import roles
 from web.routes.presenters import assignment_out, booking_out, group_out, participant_out, staff_out

@@ -17,8 +17,8 @@ from domains.auth.service import Identity
 from domains.itineraries import ical, printable
 from domains.itineraries.schemas import HistoryEntry, ItineraryOut, ItinerarySettings, RestoreRequest
 from domains.itineraries.service import ItineraryService
-from hub.core import Hub
-from hub.security import Role
+from domains.kernel.runtime import Hub
+from domains.kernel.security import Role
 from web.deps import HubDep, IdentityDep
 from web.guards import enrolled, roles
 

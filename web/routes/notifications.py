@@ -11,9 +11,12 @@ from litestar import Controller, Response, delete, get, put
 from litestar.params import FromPath, FromQuery, JSONBody
 from sqlalchemy import select
 
-from domains.lookup import get_scoped
+from domains.kernel.errors import Invalid, NotFound
+from domains.kernel.lookup import get_scoped
+from domains.kernel.security import Role
 from domains.models import Notification, NotificationPreference
 from domains.notifications.addresses import BadAddress, email_address
+from domains.notifications.local_outbox import LocalOutbox
 from domains.notifications.preferences import PreferenceService
 from domains.notifications.schemas import (
     NotificationDetail,
@@ -24,9 +27,6 @@ from domains.notifications.schemas import (
     SenderOut,
 )
 from domains.notifications.senders import CATEGORY_DESKS, DESKS, SenderDirectory
-from hub.channels import LocalOutbox
-from hub.errors import Invalid, NotFound
-from hub.security import Role
 from web.deps import HubDep, IdentityDep
 from web.guards import roles
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from litestar import Controller, get, put
 from litestar.params import JSONBody
 
+from domains.kernel.security import Role
 from domains.models import Organization
 from domains.organizations.schemas import OrganizationOut, SecurityPolicyUpdate
 from domains.organizations.service import OrganizationService
-from hub.security import Role
 from web.deps import HubDep, IdentityDep
 from web.guards import enrolled, roles
 

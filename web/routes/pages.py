@@ -17,11 +17,11 @@ from litestar.response import Redirect, Template
 from domains.auth.service import AuthService, Identity
 from domains.conversations.access import RoomAccess
 from domains.groups.lifecycle import STATUSES
-from domains.lookup import get_scoped
+from domains.kernel.errors import Forbidden, Invalid, NotFound, Unauthenticated
+from domains.kernel.lookup import get_scoped
+from domains.kernel.runtime import Hub
+from domains.kernel.security import SESSION_COOKIE, Role
 from domains.models import Group
-from hub.core import Hub
-from hub.errors import Forbidden, Invalid, NotFound, Unauthenticated
-from hub.security import SESSION_COOKIE, Role
 from web.deps import HubDep
 from web.routes.web_session import HOME_BY_ROLE
 

@@ -16,7 +16,7 @@ from litestar.params import FromPath, FromQuery
 
 from ai.recommend import Recommendation, parse_time, recommend_for_group
 from domains.itineraries.service import ItineraryService
-from hub.errors import Invalid
+from domains.kernel.errors import Invalid
 from web.deps import HubDep, IdentityDep
 from web.guards import enrolled
 

@@ -9,6 +9,8 @@ import anyio
 from litestar import Controller, Request, get, patch, post, put
 from litestar.params import FromPath, JSONBody
 
+from domains.kernel.errors import Invalid, TooLarge, UnsupportedType
+from domains.kernel.security import Role
 from domains.rooming.importer import XLSX_TYPE, detect_kind, parse_rooming_file
 from domains.rooming.schemas import (
     ImportResult,
@@ -19,8 +21,6 @@ from domains.rooming.schemas import (
     RoomOut,
 )
 from domains.rooming.service import RoomingService, RoomingView
-from hub.errors import Invalid, TooLarge, UnsupportedType
-from hub.security import Role
 from web.deps import HubDep, IdentityDep
 from web.guards import roles
 from web.uploads import FilePart, boundary_of, file_chunks

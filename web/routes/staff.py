@@ -10,9 +10,9 @@ from litestar.params import FromPath, FromQuery, JSONBody
 
 from domains.assignments.schemas import AssignmentOut
 from domains.assignments.service import AssignmentService
+from domains.kernel.security import Role
 from domains.staff.schemas import StaffCreate, StaffOut, UnavailabilityCreate, UnavailabilityOut
 from domains.staff.service import StaffService
-from hub.security import Role
 from web.deps import HubDep, IdentityDep
 from web.guards import enrolled, roles
 from web.routes.presenters import assignment_out, staff_out, unavailability_out

@@ -7,9 +7,9 @@ import uuid
 from litestar import Controller, get, post
 from litestar.params import FromPath, FromQuery, JSONBody
 
+from domains.kernel.security import Role
 from domains.users.schemas import UserCreate, UserOut
 from domains.users.service import UserService, user_out
-from hub.security import Role
 from web.deps import HubDep, IdentityDep
 from web.guards import roles
 

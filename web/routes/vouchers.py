@@ -14,6 +14,9 @@ import anyio
 from litestar import Controller, Response, get, post
 from litestar.params import FromPath, FromQuery, JSONBody
 
+from domains.kernel.runtime import Hub
+from domains.kernel.security import Role
+from domains.kernel.unit_of_work import UnitOfWork
 from domains.models import Partner, User, Voucher, VoucherTransition
 from domains.vouchers import codes
 from domains.vouchers.codes import VoucherCodes
@@ -29,9 +32,6 @@ from domains.vouchers.schemas import (
     VoucherValidation,
 )
 from domains.vouchers.service import VoucherService
-from hub.core import Hub
-from hub.security import Role
-from hub.unit_of_work import UnitOfWork
 from web.deps import HubDep, IdentityDep
 from web.guards import roles
 

@@ -19,11 +19,9 @@ from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
 from domains.auth.schemas import LoginRequest, TokenPair
 from domains.auth.service import TOTP_REQUIRED, AuthService
-from domains.users.service import UserService
-from domains.vouchers.codes import qr_svg
-from hub.core import Hub
-from hub.errors import NotFound, Unauthenticated
-from hub.security import (
+from domains.kernel.errors import NotFound, Unauthenticated
+from domains.kernel.runtime import Hub
+from domains.kernel.security import (
     CSRF_COOKIE,
     REFRESH_COOKIE,
     SESSION_COOKIE,
@@ -31,6 +29,8 @@ from hub.security import (
     read_access_token,
     totp_uri,
 )
+from domains.users.service import UserService
+from domains.vouchers.codes import qr_svg
 from web.auth import check_csrf
 from web.deps import HubDep, IdentityDep
 from web.routes.auth import client_address

@@ -20,11 +20,11 @@ from sendgrid.helpers.eventwebhook.eventwebhook_header import EventWebhookHeader
 from twilio.request_validator import RequestValidator  # type: ignore[import-untyped]
 from twilio.twiml.messaging_response import MessagingResponse  # type: ignore[import-untyped]
 
+from domains.kernel.errors import Forbidden, Invalid
+from domains.kernel.runtime import Hub
 from domains.notifications.inbound import InboundSms
 from domains.notifications.service import NotificationConfig
 from domains.notifications.status import StatusReport, apply_report
-from hub.core import Hub
-from hub.errors import Forbidden, Invalid
 from web.deps import HubDep
 
 SIGNATURE_MAX_AGE_SECONDS = 600
@@ -81,9 +81,11 @@ class ProviderWebhooks(Controller):
         if not sender or not sid:
             raise Invalid("From and MessageSid are required")
         async with hub.unit_of_work() as uow:
-            result = await InboundSms(uow.session, uow.bus, NotificationConfig.from_settings(hub.settings)).receive(
-                sender, text, sid
-            )
+            result = await InboundSms(
+                uow.session,
+                uow.bus,
+                NotificationConfig(mail_domain=hub.settings.mail_domain, quiet_hours=hub.settings.quiet_hours),
+            ).receive(sender, text, sid)
         reply = MessagingResponse()
         if result.reply:
             reply.message(result.reply)

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import hub.db
+import domains.kernel.db
 
 revision: str = "2663bfbb0c23"
 down_revision: str | None = None
@@ -29,7 +29,7 @@ def upgrade() -> None:
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("timezone", sa.String(length=64), nullable=False),
         sa.Column("require_totp_for_staff", sa.Boolean(), nullable=False),
-        sa.Column("created_at", hub.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", domains.kernel.db.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_organizations")),
         sa.UniqueConstraint("slug", name=op.f("uq_organizations_slug")),
     )
@@ -43,7 +43,7 @@ def upgrade() -> None:
         sa.Column("is_active", sa.Boolean(), nullable=False),
         sa.Column("totp_secret", sa.String(length=64), nullable=True),
         sa.Column("totp_pending_secret", sa.String(length=64), nullable=True),
-        sa.Column("created_at", hub.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", domains.kernel.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("org_id", sa.Uuid(), nullable=False),
         sa.ForeignKeyConstraint(
             ["org_id"], ["organizations.id"], name=op.f("fk_users_org_id_organizations"), ondelete="CASCADE"
@@ -58,8 +58,8 @@ def upgrade() -> None:
         "auth_sessions",
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("user_id", sa.Uuid(), nullable=False),
-        sa.Column("created_at", hub.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("revoked_at", hub.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", domains.kernel.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("revoked_at", domains.kernel.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("revoked_reason", sa.String(length=64), nullable=True),
         sa.Column("org_id", sa.Uuid(), nullable=False),
         sa.ForeignKeyConstraint(
@@ -79,9 +79,9 @@ def upgrade() -> None:
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("session_id", sa.Uuid(), nullable=False),
         sa.Column("digest", sa.String(length=64), nullable=False),
-        sa.Column("expires_at", hub.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("used_at", hub.db.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("created_at", hub.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", domains.kernel.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("used_at", domains.kernel.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", domains.kernel.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("org_id", sa.Uuid(), nullable=False),
         sa.ForeignKeyConstraint(
             ["org_id"], ["organizations.id"], name=op.f("fk_refresh_tokens_org_id_organizations"), ondelete="CASCADE"

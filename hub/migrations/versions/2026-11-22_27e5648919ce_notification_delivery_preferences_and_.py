@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import hub.db
+import domains.kernel.db
 
 revision: str = "27e5648919ce"
 down_revision: str | None = "9d2388994c11"
@@ -33,7 +33,7 @@ def upgrade() -> None:
         sa.Column("quiet_start", sa.String(length=5), nullable=True),
         sa.Column("quiet_end", sa.String(length=5), nullable=True),
         sa.Column("opted_out", sa.Boolean(), nullable=False),
-        sa.Column("updated_at", hub.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", domains.kernel.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("org_id", sa.Uuid(), nullable=False),
         sa.ForeignKeyConstraint(
             ["org_id"],
@@ -55,7 +55,7 @@ def upgrade() -> None:
         sa.Column("desk", sa.String(length=16), nullable=False),
         sa.Column("email", sa.String(length=320), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
-        sa.Column("updated_at", hub.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", domains.kernel.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("org_id", sa.Uuid(), nullable=False),
         sa.ForeignKeyConstraint(
             ["org_id"], ["organizations.id"], name=op.f("fk_sender_identities_org_id_organizations"), ondelete="CASCADE"
@@ -82,7 +82,9 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("provider", sa.String(length=16), nullable=True))
         batch_op.add_column(sa.Column("provider_message_id", sa.String(length=120), nullable=True))
         batch_op.add_column(sa.Column("provider_status", sa.String(length=32), nullable=True))
-        batch_op.add_column(sa.Column("provider_status_at", hub.db.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(
+            sa.Column("provider_status_at", domains.kernel.db.UTCDateTime(timezone=True), nullable=True)
+        )
         batch_op.create_index(batch_op.f("ix_notifications_assignment_id"), ["assignment_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_notifications_group_id"), ["group_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_notifications_provider_message_id"), ["provider_message_id"], unique=False)

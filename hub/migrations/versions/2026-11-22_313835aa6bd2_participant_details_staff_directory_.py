@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import hub.db  # noqa: F401 - autogenerate renders hub.db.UTCDateTime
+import domains.kernel.db  # noqa: F401 - autogenerate renders domains.kernel.db.UTCDateTime
 
 revision: str = "313835aa6bd2"
 down_revision: str | None = "39ce9bb11652"

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import hub.db
+import domains.kernel.db
 
 revision: str = "758335b3e629"
 down_revision: str | None = "8e2f60fd3961"
@@ -34,14 +34,14 @@ def upgrade() -> None:
         sa.Column("flight_number", sa.String(length=8), nullable=False),
         sa.Column("departure_airport", sa.String(length=3), nullable=False),
         sa.Column("arrival_airport", sa.String(length=3), nullable=False),
-        sa.Column("departure_at", hub.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("departure_at", domains.kernel.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("departure_tz", sa.String(length=64), nullable=False),
-        sa.Column("arrival_at", hub.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("arrival_at", domains.kernel.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("arrival_tz", sa.String(length=64), nullable=False),
         sa.Column("departure_terminal", sa.String(length=16), nullable=True),
         sa.Column("departure_gate", sa.String(length=16), nullable=True),
         sa.Column("arrival_terminal", sa.String(length=16), nullable=True),
-        sa.Column("created_at", hub.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", domains.kernel.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("org_id", sa.Uuid(), nullable=False),
         sa.ForeignKeyConstraint(
             ["group_id"], ["groups.id"], name=op.f("fk_flights_group_id_groups"), ondelete="CASCADE"
@@ -62,8 +62,8 @@ def upgrade() -> None:
         sa.Column("voucher_id", sa.Uuid(), nullable=True),
         sa.Column("hotel_name", sa.String(length=200), nullable=False),
         sa.Column("not_staying", sa.JSON(), nullable=False),
-        sa.Column("created_at", hub.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", hub.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", domains.kernel.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", domains.kernel.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("org_id", sa.Uuid(), nullable=False),
         sa.ForeignKeyConstraint(
             ["group_id"], ["groups.id"], name=op.f("fk_rooming_lists_group_id_groups"), ondelete="CASCADE"
@@ -110,7 +110,7 @@ def upgrade() -> None:
         sa.Column("participant_id", sa.Uuid(), nullable=False),
         sa.Column("seat", sa.String(length=4), nullable=True),
         sa.Column("booking_reference", sa.String(length=16), nullable=True),
-        sa.Column("created_at", hub.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", domains.kernel.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("org_id", sa.Uuid(), nullable=False),
         sa.ForeignKeyConstraint(
             ["flight_id"], ["flights.id"], name=op.f("fk_flight_passengers_flight_id_flights"), ondelete="CASCADE"

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import hub.db
+import domains.kernel.db
 
 revision: str = "8e2f60fd3961"
 down_revision: str | None = "313835aa6bd2"
@@ -32,7 +32,7 @@ def upgrade() -> None:
         sa.Column("phone", sa.String(length=32), nullable=True),
         sa.Column("city", sa.String(length=100), nullable=True),
         sa.Column("address", sa.String(length=500), nullable=False),
-        sa.Column("created_at", hub.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", domains.kernel.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("org_id", sa.Uuid(), nullable=False),
         sa.ForeignKeyConstraint(
             ["org_id"], ["organizations.id"], name=op.f("fk_partners_org_id_organizations"), ondelete="CASCADE"
@@ -57,8 +57,8 @@ def upgrade() -> None:
         sa.Column("details", sa.JSON(), nullable=False),
         sa.Column("notes", sa.String(length=2000), nullable=False),
         sa.Column("created_by", sa.Uuid(), nullable=True),
-        sa.Column("created_at", hub.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", hub.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", domains.kernel.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", domains.kernel.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("org_id", sa.Uuid(), nullable=False),
         sa.ForeignKeyConstraint(
             ["created_by"], ["users.id"], name=op.f("fk_vouchers_created_by_users"), ondelete="SET NULL"
@@ -87,7 +87,7 @@ def upgrade() -> None:
         sa.Column("from_status", sa.String(length=16), nullable=True),
         sa.Column("to_status", sa.String(length=16), nullable=False),
         sa.Column("actor_id", sa.Uuid(), nullable=True),
-        sa.Column("at", hub.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("at", domains.kernel.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("org_id", sa.Uuid(), nullable=False),
         sa.ForeignKeyConstraint(
             ["actor_id"], ["users.id"], name=op.f("fk_voucher_transitions_actor_id_users"), ondelete="SET NULL"

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import hub.db
+import domains.kernel.db
 
 revision: str = "9d2388994c11"
 down_revision: str | None = "758335b3e629"
@@ -34,9 +34,9 @@ def upgrade() -> None:
         sa.Column("status", sa.String(length=12), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("last_error", sa.String(length=1000), nullable=True),
-        sa.Column("next_attempt_at", hub.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("created_at", hub.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("sent_at", hub.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("next_attempt_at", domains.kernel.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", domains.kernel.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("sent_at", domains.kernel.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("org_id", sa.Uuid(), nullable=False),
         sa.ForeignKeyConstraint(
             ["org_id"], ["organizations.id"], name=op.f("fk_notifications_org_id_organizations"), ondelete="CASCADE"
@@ -55,7 +55,7 @@ def upgrade() -> None:
         sa.Column("group_id", sa.Uuid(), nullable=False),
         sa.Column("cadence", sa.String(length=32), nullable=False),
         sa.Column("items", sa.Integer(), nullable=False),
-        sa.Column("sent_at", hub.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("sent_at", domains.kernel.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("org_id", sa.Uuid(), nullable=False),
         sa.ForeignKeyConstraint(
             ["group_id"], ["groups.id"], name=op.f("fk_sent_reminders_group_id_groups"), ondelete="CASCADE"

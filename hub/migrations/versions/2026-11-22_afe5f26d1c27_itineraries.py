@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import hub.db
+import domains.kernel.db
 
 revision: str = "afe5f26d1c27"
 down_revision: str | None = "27e5648919ce"
@@ -28,7 +28,7 @@ def upgrade() -> None:
         sa.Column("group_id", sa.Uuid(), nullable=False),
         sa.Column("travel_speed_kmh", sa.Double(), nullable=False),
         sa.Column("last_seq", sa.Integer(), nullable=False),
-        sa.Column("updated_at", hub.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", domains.kernel.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("org_id", sa.Uuid(), nullable=False),
         sa.ForeignKeyConstraint(
             ["group_id"], ["groups.id"], name=op.f("fk_itineraries_group_id_groups"), ondelete="CASCADE"
@@ -86,7 +86,7 @@ def upgrade() -> None:
         sa.Column("dropped", sa.Boolean(), nullable=False),
         sa.Column("author_id", sa.Uuid(), nullable=True),
         sa.Column("author_name", sa.String(length=200), nullable=False),
-        sa.Column("created_at", hub.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", domains.kernel.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("org_id", sa.Uuid(), nullable=False),
         sa.ForeignKeyConstraint(
             ["author_id"], ["users.id"], name=op.f("fk_itinerary_ops_author_id_users"), ondelete="SET NULL"

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import hub.db
+import domains.kernel.db
 
 revision: str = "c4a7a10e5e1d"
 down_revision: str | None = "afe5f26d1c27"
@@ -44,8 +44,8 @@ def upgrade() -> None:
         sa.Column("available_until", sa.Date(), nullable=True),
         sa.Column("duration_minutes", sa.Integer(), nullable=True),
         sa.Column("active", sa.Boolean(), nullable=False),
-        sa.Column("created_at", hub.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", hub.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", domains.kernel.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", domains.kernel.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("org_id", sa.Uuid(), nullable=False),
         sa.ForeignKeyConstraint(
             ["org_id"], ["organizations.id"], name=op.f("fk_catalog_items_org_id_organizations"), ondelete="CASCADE"

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from hub.errors import NotFound, TooLarge
+from domains.kernel.errors import NotFound, TooLarge
 
 SNIFF_BYTES = 8192
 

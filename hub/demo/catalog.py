@@ -1,4 +1,4 @@
-"""The demo catalog (hub/demo_catalog.json), the demo groups' interests, and past groups that booked from it.
+"""The demo catalog (hub/demo/catalog.json), the demo groups' interests, and past groups that booked from it.
 
 Idempotent like the rest of the demo: items are matched by city and name, groups by name, itinerary ops by
 their client op ids. Prices, opening hours, group sizes and seasons are derived from each item's kind and
@@ -24,11 +24,11 @@ from domains.catalog.service import CatalogService
 from domains.groups.schemas import GroupCreate, GroupUpdate, ParticipantCreate
 from domains.groups.service import GroupService
 from domains.itineraries.service import ItineraryService
+from domains.kernel.security import Principal
+from domains.kernel.unit_of_work import UnitOfWork
 from domains.models import CatalogItem, Group, Itinerary, ItineraryItem
-from hub.security import Principal
-from hub.unit_of_work import UnitOfWork
 
-DATA = Path(__file__).with_name("demo_catalog.json")
+DATA = Path(__file__).with_name("catalog.json")
 WEEK = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 INTERESTS = {
     "Lisbon Spring Highlights": ["history", "fado", "pastries", "viewpoints"],

@@ -16,7 +16,7 @@ import pyotp
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from hub.errors import Forbidden, Unauthenticated
+from domains.kernel.errors import Forbidden, Unauthenticated
 
 _hasher = PasswordHasher()
 # Verified against when the email is unknown, so both paths cost the same time.

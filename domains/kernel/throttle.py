@@ -10,7 +10,7 @@ from typing import Protocol
 
 from redis.asyncio import Redis
 
-from hub.errors import TooManyAttempts
+from domains.kernel.errors import TooManyAttempts
 
 
 class FailureWindow(Protocol):

@@ -9,8 +9,8 @@ from twilio.base.exceptions import TwilioRestException  # type: ignore[import-un
 from twilio.http.http_client import TwilioHttpClient  # type: ignore[import-untyped]
 from twilio.rest import Client  # type: ignore[import-untyped]
 
-from hub.channels.base import Delivery, OutgoingMessage, PermanentFailure
-from hub.settings import Settings
+from domains.kernel.settings import Settings
+from domains.notifications.delivery import Delivery, OutgoingMessage, PermanentFailure
 
 STATUS_PATH = "/api/v1/notifications/twilio/status"
 RETRYABLE_CLIENT_ERRORS = (408, 409, 429)

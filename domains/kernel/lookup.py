@@ -7,8 +7,8 @@ from typing import Any, Protocol, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.db import ORG_SCOPE
-from hub.errors import NotFound
+from domains.kernel.db import ORG_SCOPE
+from domains.kernel.errors import NotFound
 
 
 class _Scoped(Protocol):

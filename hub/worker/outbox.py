@@ -19,16 +19,16 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
+from domains.kernel.runtime import Hub
+from domains.kernel.settings import Settings
 from domains.models import Notification
 from domains.notifications import subscribers
 from domains.notifications.attachments import render_attachment
 from domains.notifications.escalation import Escalation
 from domains.notifications.service import NotificationConfig
 from domains.notifications.status import settle
-from hub.channels import Channel, Delivery, LocalOutbox, OutgoingMessage, PermanentFailure, build_channels
-from hub.core import Hub
-from hub.scheduler import Job
-from hub.settings import Settings
+from hub.worker.channels import Channel, Delivery, LocalOutbox, OutgoingMessage, PermanentFailure, build_channels
+from hub.worker.scheduler import Job
 
 __all__ = ["BATCH", "LocalOutbox", "backoff", "claim_due", "deliver_pending", "outbox_jobs", "subscribe_notifications"]
 
@@ -142,7 +142,7 @@ async def deliver_pending(hub: Hub, channel: Channel, now: datetime | None = Non
 def outbox_jobs(hub: Hub) -> list[Job]:
     """Deliver the outbox through the configured channels; escalate unanswered assignment requests."""
     channels = build_channels(hub.settings)
-    config = NotificationConfig.from_settings(hub.settings)
+    config = NotificationConfig(mail_domain=hub.settings.mail_domain, quiet_hours=hub.settings.quiet_hours)
     timeout = timedelta(minutes=hub.settings.confirmation_timeout_minutes)
 
     async def deliver() -> None:
@@ -160,4 +160,6 @@ def outbox_jobs(hub: Hub) -> list[Job]:
 
 def subscribe_notifications(hub: Hub) -> None:
     """Domain events write their notifications inside the unit of work that causes them."""
-    subscribers.register(hub.subscribers, NotificationConfig.from_settings(hub.settings))
+    subscribers.register(
+        hub.subscribers, NotificationConfig(mail_domain=hub.settings.mail_domain, quiet_hours=hub.settings.quiet_hours)
+    )

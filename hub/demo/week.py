@@ -19,6 +19,8 @@ from domains.flights.schemas import FlightCreate, PassengerCreate
 from domains.flights.service import FlightService
 from domains.groups.schemas import BookingCreate, GroupCreate, ParticipantCreate
 from domains.groups.service import GroupService
+from domains.kernel.security import Principal, Role
+from domains.kernel.unit_of_work import UnitOfWork
 from domains.models import Group, Partner, StaffMember, User
 from domains.rooming.schemas import RoomIn, RoomingListCreate
 from domains.rooming.service import RoomingService
@@ -27,9 +29,7 @@ from domains.staff.service import StaffService
 from domains.vouchers.codes import VoucherCodes
 from domains.vouchers.schemas import HotelVoucherCreate, PartnerCreate, RestaurantVoucherCreate, RoomCount
 from domains.vouchers.service import VoucherService
-from hub.demo_itineraries import seed_itinerary
-from hub.security import Principal, Role
-from hub.unit_of_work import UnitOfWork
+from hub.demo.itineraries import seed_itinerary
 
 STAFF = [
     StaffCreate(

@@ -8,9 +8,9 @@ from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from hub.bus import EventBus, Subscribers
-from hub.db import ORG_SCOPE
-from hub.errors import DomainError
+from domains.kernel.bus import EventBus, Subscribers
+from domains.kernel.db import ORG_SCOPE
+from domains.kernel.errors import DomainError
 
 
 class WriterGate:

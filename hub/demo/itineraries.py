@@ -6,9 +6,9 @@ import uuid
 from datetime import date, timedelta
 
 from domains.itineraries.service import ItineraryService
+from domains.kernel.security import Principal
+from domains.kernel.unit_of_work import UnitOfWork
 from domains.models import Group
-from hub.security import Principal
-from hub.unit_of_work import UnitOfWork
 
 # (kind, title, start, end, place name, address, lat, lon) per city; days cycle through them.
 PLACES: dict[str, list[list[tuple[str, str, str, str, str, str, float, float]]]] = {

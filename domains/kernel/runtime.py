@@ -8,12 +8,12 @@ from datetime import UTC, datetime
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from hub.bus import Subscribers
-from hub.db import create_engine, session_factory
-from hub.security import TokenSettings
-from hub.settings import Settings
-from hub.throttle import FailureWindow, LoginThrottle, MemoryWindow, RedisWindow
-from hub.unit_of_work import UnitOfWork, WriterGate
+from domains.kernel.bus import Subscribers
+from domains.kernel.db import create_engine, session_factory
+from domains.kernel.security import TokenSettings
+from domains.kernel.settings import Settings
+from domains.kernel.throttle import FailureWindow, LoginThrottle, MemoryWindow, RedisWindow
+from domains.kernel.unit_of_work import UnitOfWork, WriterGate
 
 
 class Hub:

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import logging
 
-from hub.channels.base import Channel, Delivery, OutgoingMessage, PermanentFailure
-from hub.channels.local import LocalOutbox
-from hub.settings import Settings
+from domains.kernel.settings import Settings
+from domains.notifications.delivery import Channel, Delivery, OutgoingMessage, PermanentFailure
+from domains.notifications.local_outbox import LocalOutbox
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +40,7 @@ def build_channels(settings: Settings) -> ChannelRouter:
     email: Channel = local
     sms: Channel = local
     if settings.sendgrid_api_key:
-        from hub.channels.sendgrid_email import SendGridEmail
+        from hub.worker.channels.sendgrid_email import SendGridEmail
 
         email = SendGridEmail(settings)
         log.info("notifications: email is sent through SendGrid")
@@ -51,7 +51,7 @@ def build_channels(settings: Settings) -> ChannelRouter:
         and settings.twilio_auth_token
         and (settings.twilio_from or settings.twilio_messaging_service_sid)
     ):
-        from hub.channels.twilio_sms import TwilioSms
+        from hub.worker.channels.twilio_sms import TwilioSms
 
         sms = TwilioSms(settings)
         log.info("notifications: SMS is sent through Twilio")

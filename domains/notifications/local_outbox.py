@@ -7,7 +7,7 @@ from email.message import EmailMessage
 from email.utils import formataddr
 from pathlib import Path
 
-from hub.channels.base import Delivery, OutgoingMessage
+from domains.notifications.delivery import Delivery, OutgoingMessage
 
 
 class LocalOutbox:

@@ -20,8 +20,8 @@ from sendgrid.helpers.mail import (  # type: ignore[import-untyped]
     To,
 )
 
-from hub.channels.base import Delivery, OutgoingMessage, PermanentFailure
-from hub.settings import Settings
+from domains.kernel.settings import Settings
+from domains.notifications.delivery import Delivery, OutgoingMessage, PermanentFailure
 
 RETRYABLE_CLIENT_ERRORS = (408, 409, 429)
 

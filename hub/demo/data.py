@@ -7,14 +7,14 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from domains.kernel.runtime import Hub
+from domains.kernel.security import Principal, Role
 from domains.models import User
 from domains.organizations.service import OrganizationService
 from domains.users.schemas import UserCreate
 from domains.users.service import UserService
-from hub.core import Hub
-from hub.demo_catalog import seed_catalog, seed_interests_and_history
-from hub.demo_week import seed_week
-from hub.security import Principal, Role
+from hub.demo.catalog import seed_catalog, seed_interests_and_history
+from hub.demo.week import seed_week
 
 DEMO_ORG_SLUG = "demo"
 DEMO_ORG_NAME = "Demo Tours"

@@ -1,0 +1,1 @@
+"""The demo organization: users, groups, itineraries, catalog and a busy week (`python -m hub seed-demo`)."""

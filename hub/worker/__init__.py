@@ -1,0 +1,1 @@
+"""The background work of the hub: the scheduler, outbox delivery and the SMS/email providers."""
