@@ -101,9 +101,9 @@ def percentile(values: list[float], fraction: float) -> float:
 
 async def run(count: int, core: int | None, show: int) -> int:
     chosen = pin_to_one_core(core)
-    from ai.bot import Bot
+    from ai.bot.assistant import Bot
     from ai.encoder import get_encoder
-    from ai.product_intents import product_classifier
+    from ai.nlu.product_intents import product_classifier
     from domains.kernel.runtime import Hub
     from domains.kernel.security import Principal, Role
     from domains.kernel.settings import Settings

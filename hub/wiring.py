@@ -5,8 +5,8 @@ from __future__ import annotations
 from litestar import Router
 from litestar.types import ControllerRouterHandler
 
-from ai.bot import bot_for
-from ai.index import subscribe_catalog_index
+from ai.bot.assistant import bot_for
+from ai.recommend.index import subscribe_catalog_index
 from domains.kernel.runtime import Hub
 from domains.reminders.service import ReminderService
 from hub.worker.outbox import outbox_jobs, subscribe_notifications

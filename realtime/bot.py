@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ai.bot import bot_for
+from ai.bot.assistant import bot_for
 
 if TYPE_CHECKING:
     from realtime.server import Ack, Connection, Realtime

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ai.intents import IntentClassifier
-from ai.product_intents import product_classifier
+from ai.nlu.intents import IntentClassifier
+from ai.nlu.product_intents import product_classifier
 
 
 @pytest.fixture(scope="session")

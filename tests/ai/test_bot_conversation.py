@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from ai.bot import Bot, BotReply
-from ai.bot_memory import Conversation, LocalMemory
-from ai.intents import IntentClassifier
+from ai.bot.assistant import Bot, BotReply
+from ai.bot.memory import Conversation, LocalMemory
+from ai.nlu.intents import IntentClassifier
 from domains.conversations.events import BotHandoff
 from domains.groups.events import TravelerNeedsRecorded
 from domains.kernel.bus import capture_events

@@ -11,9 +11,9 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from ai.bot import Bot, BotReply
-from ai.bot_memory import LocalMemory
-from ai.intents import IntentClassifier
+from ai.bot.assistant import Bot, BotReply
+from ai.bot.memory import LocalMemory
+from ai.nlu.intents import IntentClassifier
 from domains.kernel.errors import Forbidden, Invalid
 from domains.kernel.runtime import Hub
 from domains.kernel.security import Role

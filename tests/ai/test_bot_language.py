@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ai.bot_language import detect_language
-from ai.bot_sentiment import sentiment
+from ai.bot.language import detect_language
+from ai.bot.sentiment import sentiment
 
 
 @pytest.mark.parametrize(

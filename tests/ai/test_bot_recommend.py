@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from ai.bot import Bot
-from ai.intents import IntentClassifier
+from ai.bot.assistant import Bot
+from ai.nlu.intents import IntentClassifier
 from domains.catalog.schemas import CatalogItemCreate
 from domains.catalog.service import CatalogService
 from domains.kernel.runtime import Hub

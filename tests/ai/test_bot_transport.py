@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
-from ai.bot import Bot, install_bot
-from ai.intents import IntentClassifier
+from ai.bot.assistant import Bot, install_bot
+from ai.nlu.intents import IntentClassifier
 from domains.kernel.runtime import Hub
 from tests.ai.bot_world import ANA_PHONE, BotWorld, a_bot_world
 from tests.builders import Person, bearer, sign_in

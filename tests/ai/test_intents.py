@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ai.intents import IntentClassifier, Prediction, product_classifier
-from ai.product_intents import INTENTS, TRAIN_FILES, load_examples
+from ai.nlu.intents import IntentClassifier, Prediction
+from ai.nlu.product_intents import INTENTS, TRAIN_FILES, load_examples, product_classifier
 
 SYNTHETIC = {
     "weather": [

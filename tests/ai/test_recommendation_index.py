@@ -7,8 +7,8 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-from ai.index import catalog_indexes, subscribe_catalog_index
-from ai.recommend import recommend_for_group
+from ai.recommend.index import catalog_indexes, subscribe_catalog_index
+from ai.recommend.recommendations import recommend_for_group
 from domains.catalog.schemas import CatalogItemUpdate
 from domains.catalog.service import CatalogService
 from domains.kernel.runtime import Hub

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from ai.recommend import recommend_for_group
+from ai.recommend.recommendations import recommend_for_group
 from domains.kernel.runtime import Hub
 from domains.kernel.security import Role
 from tests.ai.catalog_stories import a_catalog, a_group, a_plan, an_item

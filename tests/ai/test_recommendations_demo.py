@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from ai.recommend import recommend_for_group
+from ai.recommend.recommendations import recommend_for_group
 from domains.kernel.runtime import Hub
 from domains.models import CatalogItem, Group, Participant
 from hub.demo.data import seed_demo

@@ -8,9 +8,9 @@ import asyncio
 import pytest
 from playwright.async_api import ViewportSize, expect
 
-from ai.bot import Bot, install_bot
-from ai.intents import IntentClassifier
-from ai.product_intents import product_classifier
+from ai.bot.assistant import Bot, install_bot
+from ai.nlu.intents import IntentClassifier
+from ai.nlu.product_intents import product_classifier
 from domains.assignments.schemas import AssignmentCreate
 from domains.assignments.service import AssignmentService
 from domains.kernel.runtime import Hub

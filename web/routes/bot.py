@@ -8,7 +8,7 @@ from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
 from litestar.params import JSONBody
 
-from ai.bot import STAFF_REFUSAL, BotReply, bot_for
+from ai.bot.assistant import STAFF_REFUSAL, BotReply, bot_for
 from domains.kernel.errors import Forbidden
 from domains.kernel.security import Role
 from web.deps import HubDep, IdentityDep

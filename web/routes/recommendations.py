@@ -14,7 +14,7 @@ from datetime import date
 from litestar import get
 from litestar.params import FromPath, FromQuery
 
-from ai.recommend import Recommendation, parse_time, recommend_for_group
+from ai.recommend.recommendations import Recommendation, parse_time, recommend_for_group
 from domains.itineraries.service import ItineraryService
 from domains.kernel.errors import Invalid
 from web.deps import HubDep, IdentityDep
