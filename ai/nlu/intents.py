@@ -237,4 +237,3 @@ class IntentClassifier:
             clf.temperature, clf.prob_threshold, clf.sim_threshold = (float(v) for v in data["scalars"])
             clf.metadata = meta
         return clf
-
