@@ -19,9 +19,9 @@ from typing import Any
 from ai.bot.answers import Answer, Question, trip_day
 from ai.bot.replies import day_text, say
 from ai.nlu.entities.base import fold, word_set
+from ai.recommend.index import CatalogIndexes
 from ai.recommend.recommendations import Recommendation, recommend_for_group
 from domains.groups.traveler_view import TravelerView
-from domains.kernel.runtime import Hub
 
 log = logging.getLogger(__name__)
 K = 3
@@ -65,13 +65,13 @@ async def wanted(view: TravelerView, q: Question, places: dict[str, tuple[float,
     return Wanted(kind, day, at_time, None, "")
 
 
-async def recommend(hub: Hub, q: Question, want: Wanted) -> Answer:
+async def recommend(indexes: CatalogIndexes, q: Question, want: Wanted) -> Answer:
     """Runs after the assistant's unit of work: the recommender opens its own (SQLite allows one writer)."""
     lang = q.language
     used: dict[str, Any] = {"date": want.day.isoformat()}
     used.update({"kind": want.kind} if want.kind else {})
     used.update({"time": want.at_time} if want.at_time else {})
-    items = await _ask(hub, q.trip.org_id, q.trip.group_id, want)
+    items = await _ask(indexes, q.trip.org_id, q.trip.group_id, want)
     if not items:
         return Answer(say("no_recommendations", lang), used)
     when = say("tonight", lang) if want.at_time == EVENING and want.day == q.today else day_text(want.day, lang)
@@ -84,10 +84,10 @@ def _line(item: Recommendation) -> str:
     return f"{item.name} ({item.reason})" if item.reason else item.name
 
 
-async def _ask(hub: Hub, org_id: uuid.UUID, group_id: uuid.UUID, want: Wanted) -> list[Recommendation]:
+async def _ask(indexes: CatalogIndexes, org_id: uuid.UUID, group_id: uuid.UUID, want: Wanted) -> list[Recommendation]:
     try:
         return await recommend_for_group(
-            hub, org_id, group_id, kind=want.kind, k=K, on_date=want.day, at_time=want.at_time, near=want.near
+            indexes, org_id, group_id, kind=want.kind, k=K, on_date=want.day, at_time=want.at_time, near=want.near
         )
     except Exception:
         # Recommendations are a nicety: a missing index or a bad catalog row must not fail the conversation.

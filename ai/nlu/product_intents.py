@@ -15,7 +15,7 @@ from ai.nlu.intents import DEFAULT_OOS_LABEL, IntentClassifier, TextEncoder
 
 log = logging.getLogger(__name__)
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
+DATA_DIR = Path(__file__).resolve().parents[1] / "data"  # ai/data
 TRAIN_FILES = (DATA_DIR / "intents_en.jsonl", DATA_DIR / "intents_es.jsonl")
 EVAL_FILE = DATA_DIR / "intents_eval.jsonl"
 CACHE_FILE = "product_intents.npz"

@@ -6,9 +6,10 @@
 * Files: `<data_dir>/index/<org_id>.faiss` and `<org_id>.ids.npz` (ids, text hashes, alive flags and a
   content fingerprint). A file whose fingerprint differs from the catalog is not trusted: its vectors are
   reused only for items whose text hash still matches, the rest are embedded again, and it is rewritten.
-* Built lazily on first use (`CatalogIndexes.get`). Catalog events re-sync a loaded index; every `get`
-  also compares the newest `updated_at` (one index lookup), so changes made by other processes are seen;
-  rows are never deleted (retiring is a flag), so the newest change is all a watermark needs.
+* Built lazily on first use (`CatalogIndexes.get`; the wiring builds one `CatalogIndexes` per process).
+  Catalog events re-sync a loaded index; every `get` also compares the newest `updated_at` (one index
+  lookup), so changes made by other processes are seen; rows are never deleted (retiring is a flag), so the
+  newest change is all a watermark needs.
 * Retired or re-embedded HNSW entries are masked (`alive`), and the index is rebuilt once masked entries
   pass `MAX_DEAD_SHARE`; the exact index is simply rebuilt, which is cheap at its size.
 """
@@ -18,7 +19,6 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -178,7 +178,10 @@ class OrgCatalog:
 
 
 class CatalogIndexes:
-    """The hub's loaded catalogs, one per organization, each built on first use."""
+    """The process's loaded catalogs, one per organization, each built on first use.
+
+    The wiring builds one per process and hands it to the assistant, the recommendation route and the
+    catalog subscriber, so they all read (and keep in step) the same indexes."""
 
     def __init__(self, hub: Hub) -> None:
         self.hub = hub
@@ -307,20 +310,10 @@ class CatalogIndexes:
             return (await uow.session.execute(query.order_by(CatalogItem.id))).scalars().all()
 
 
-_registries: weakref.WeakKeyDictionary[Hub, CatalogIndexes] = weakref.WeakKeyDictionary()
-
-
-def catalog_indexes(hub: Hub) -> CatalogIndexes:
-    registry = _registries.get(hub)
-    if registry is None:
-        registry = _registries[hub] = CatalogIndexes(hub)
-    return registry
-
-
-def subscribe_catalog_index(hub: Hub) -> None:
+def subscribe_catalog_index(hub: Hub, indexes: CatalogIndexes) -> None:
     """Catalog changes re-sync a loaded index right after commit (re-embedding only what changed)."""
 
     async def on_catalog_change(event: Event) -> None:
-        await catalog_indexes(hub).refresh(uuid.UUID(event.org_id), force=True)
+        await indexes.refresh(uuid.UUID(event.org_id), force=True)
 
     hub.subscribers.subscribe(on_catalog_change, CatalogItemAdded, CatalogItemChanged, CatalogItemRetired)

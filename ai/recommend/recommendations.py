@@ -1,4 +1,4 @@
-"""Recommendations for a group: `await recommend_for_group(hub, org_id, group_id, kind=..., k=...)`.
+"""Recommendations for a group: `await recommend_for_group(indexes, org_id, group_id, kind=..., k=...)`.
 
 Score = cosine similarity of the item to the group's taste (its itinerary items and stated interests)
 + `CO_BOOKED_WEIGHT` × how strongly groups that booked the same things also booked the item − a distance
@@ -22,12 +22,11 @@ import numpy as np
 from ai.encoder import get_encoder
 from ai.recommend.catalog_table import city_key
 from ai.recommend.group_context import GroupContext, load_group_context
-from ai.recommend.index import OrgCatalog, catalog_indexes
+from ai.recommend.index import CatalogIndexes, OrgCatalog
 from ai.recommend.ranking import RankQuery, rank
 from ai.recommend.reasons import Source, reason
 from domains.catalog.schemas import KINDS
 from domains.kernel.errors import Invalid
-from domains.kernel.runtime import Hub
 
 MAX_K = 50
 PLAN_WEIGHT, INTEREST_WEIGHT = 0.6, 0.4
@@ -155,7 +154,7 @@ def build_query(
 
 
 async def recommend_for_group(
-    hub: Hub,
+    indexes: CatalogIndexes,
     org_id: uuid.UUID,
     group_id: uuid.UUID,
     *,
@@ -171,14 +170,16 @@ async def recommend_for_group(
 
     `at_time` ("HH:MM", the group's local time) without `on_date` means today where the group is.
     `near` = (lat, lng) keeps items within 3 km and prefers the closer ones. `max_price` is per person.
+    `indexes` are the process's catalog indexes (the hub they belong to reads the group and tells the time).
     """
     _check(kind, k, max_price, near)
+    hub = indexes.hub
     minute = parse_time(at_time)
     async with hub.unit_of_work(org_id) as uow:
         context = await load_group_context(uow.session, group_id)
     if minute is not None and on_date is None:
         on_date = hub.clock().astimezone(_zone(context.timezone)).date()
-    catalog = await catalog_indexes(hub).get(org_id)
+    catalog = await indexes.get(org_id)
     vector, sources = await taste(catalog, context)
     query = build_query(
         catalog,

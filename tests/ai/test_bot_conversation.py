@@ -12,6 +12,7 @@ from sqlalchemy import select
 from ai.bot.assistant import Bot, BotReply
 from ai.bot.memory import Conversation, LocalMemory
 from ai.nlu.intents import IntentClassifier
+from ai.recommend.index import CatalogIndexes
 from domains.conversations.events import BotHandoff
 from domains.groups.events import TravelerNeedsRecorded
 from domains.kernel.bus import capture_events
@@ -31,7 +32,7 @@ async def world(hub: Hub) -> BotWorld:
 
 @pytest.fixture
 async def bot(hub: Hub, intents: IntentClassifier) -> AsyncIterator[Bot]:
-    yield Bot(hub, classifier=intents)
+    yield Bot(hub, CatalogIndexes(hub), classifier=intents)
 
 
 async def ask(bot: Bot, world: BotWorld, text: str) -> BotReply:
@@ -183,7 +184,9 @@ async def test_in_scope_but_unsure_goes_to_a_person(hub: Hub, world: BotWorld, i
     # The threshold comes from settings: raised to 0.999, an ordinary answerable question counts as unsure.
     hub.settings.bot_handoff_confidence = 0.9999
     try:
-        reply = await Bot(hub, classifier=intents).answer(principal_of(world.tom), "where is the hotel?")
+        reply = await Bot(hub, CatalogIndexes(hub), classifier=intents).answer(
+            principal_of(world.tom), "where is the hotel?"
+        )
     finally:
         hub.settings.bot_handoff_confidence = 0.5
     assert reply.intent == "hotel_info" and reply.handoff and reply.handoff_reason == "low_confidence"
@@ -194,7 +197,7 @@ async def test_with_redis_a_follow_up_may_land_on_another_process(
 ) -> None:
     if hub.redis is None:
         pytest.skip("conversation memory is shared between processes only through Redis")
-    first, other = Bot(hub, classifier=intents), Bot(hub, classifier=intents)
+    first, other = Bot(hub, CatalogIndexes(hub), classifier=intents), Bot(hub, CatalogIndexes(hub), classifier=intents)
     await first.answer(principal_of(world.tom), "when is pickup tomorrow?")
     follow = await other.answer(principal_of(world.tom), "and the day after?")
     assert follow.intent == "pickup_time" and "12 April" in follow.reply

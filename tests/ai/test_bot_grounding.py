@@ -14,6 +14,7 @@ import pytest
 from ai.bot.assistant import Bot, BotReply
 from ai.bot.memory import LocalMemory
 from ai.nlu.intents import IntentClassifier
+from ai.recommend.index import CatalogIndexes
 from domains.kernel.errors import Forbidden, Invalid
 from domains.kernel.runtime import Hub
 from domains.kernel.security import Role
@@ -54,7 +55,7 @@ async def world(hub: Hub) -> BotWorld:
 
 @pytest.fixture
 async def bot(hub: Hub, intents: IntentClassifier) -> AsyncIterator[Bot]:
-    yield Bot(hub, classifier=intents, memory=LocalMemory(max_conversations=100, ttl_seconds=600))
+    yield Bot(hub, CatalogIndexes(hub), classifier=intents, memory=LocalMemory(max_conversations=100, ttl_seconds=600))
 
 
 async def ask(bot: Bot, world: BotWorld, text: str) -> BotReply:

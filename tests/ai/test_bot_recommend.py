@@ -9,6 +9,7 @@ import pytest
 
 from ai.bot.assistant import Bot
 from ai.nlu.intents import IntentClassifier
+from ai.recommend.index import CatalogIndexes
 from domains.catalog.schemas import CatalogItemCreate
 from domains.catalog.service import CatalogService
 from domains.kernel.runtime import Hub
@@ -40,7 +41,7 @@ async def world(hub: Hub) -> BotWorld:
 
 @pytest.fixture
 async def bot(hub: Hub, intents: IntentClassifier) -> AsyncIterator[Bot]:
-    yield Bot(hub, classifier=intents)
+    yield Bot(hub, CatalogIndexes(hub), classifier=intents)
 
 
 async def test_dinner_tonight_near_the_hotel(bot: Bot, world: BotWorld, hub: Hub) -> None:
