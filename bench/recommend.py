@@ -28,7 +28,7 @@ import faiss
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from ai.encoder import get_encoder
+from ai.encoder import Encoder
 from ai.recommend.catalog_table import ItemRecord
 from ai.recommend.index import IndexSettings, OrgCatalog, build_faiss
 from ai.recommend.ranking import RankQuery, rank
@@ -214,7 +214,7 @@ def main(argv: list[str]) -> int:
     rng, nprng = random.Random(7), np.random.default_rng(7)
 
     started = time.perf_counter()
-    base = get_encoder().encode(base_texts(args.base_texts, rng))
+    base = Encoder().encode(base_texts(args.base_texts, rng))
     print(f"recommend: {len(base)} varied catalog texts embedded with MiniLM in {time.perf_counter() - started:.1f} s;")
     print("  items = one of them + N(0, 0.02) noise per dimension, renormalized (clustered, not uniform random)")
     if hasattr(os, "sched_setaffinity"):

@@ -9,6 +9,7 @@ from litestar.di import Provide
 from litestar.types import ControllerRouterHandler
 
 from ai.bot.assistant import Bot
+from ai.encoder import Encoder
 from ai.recommend.index import CatalogIndexes, subscribe_catalog_index
 from domains.kernel.runtime import Hub
 from domains.reminders.service import ReminderService
@@ -94,7 +95,8 @@ def subscribe(hub: Hub) -> None:
 
 @dataclass(frozen=True, slots=True)
 class Assistant:
-    """The AI of one serving process: the travelers' bot and the recommendation indexes, built once."""
+    """The AI of one serving process, built once: the travelers' bot and the recommendation indexes, which
+    share one sentence encoder (one model in memory, one cache)."""
 
     bot: Bot
     indexes: CatalogIndexes
@@ -103,7 +105,7 @@ class Assistant:
 def build_assistant(hub: Hub) -> Assistant:
     """The assistant and the catalog indexes it shares with the recommendation route; the indexes follow
     catalog changes right after they commit."""
-    indexes = CatalogIndexes(hub)
+    indexes = CatalogIndexes(hub, Encoder())
     subscribe_catalog_index(hub, indexes)
     return Assistant(Bot(hub, indexes), indexes)
 

@@ -31,7 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from ai.bot.answers import RESPONDERS, Answer, Question
 from ai.bot.care import assistance, dietary, handoff
 from ai.bot.followup import FOLLOWABLE, resolve
-from ai.bot.language import detect_language
+from ai.bot.language import LanguageDetector
 from ai.bot.memory import Conversation, ConversationMemory, LocalMemory, RedisMemory
 from ai.bot.recommend import Wanted, recommend, wanted
 from ai.bot.replies import say
@@ -81,8 +81,9 @@ class Understood:
 
 
 class Bot:
-    """The travelers' assistant of one process: it holds the intent model, the conversation memory and a
-    short-lived cache of each organization's places. The wiring builds one and hands it to both transports."""
+    """The travelers' assistant of one process: it holds the intent model, the language detector, the
+    conversation memory and a short-lived cache of each organization's places. The wiring builds one and
+    hands it to both transports."""
 
     def __init__(
         self,
@@ -101,16 +102,19 @@ class Bot:
             if hub.redis is not None
             else LocalMemory(settings.bot_memory_max_travelers, settings.bot_memory_ttl_seconds)
         )
+        self.languages = LanguageDetector()
         self._places: dict[uuid.UUID, tuple[float, Catalog, dict[str, tuple[float, float]]]] = {}
 
     async def classifier(self) -> IntentClassifier:
         """The intent model, loaded (or, the first time on a machine, trained) once in a worker thread, so the
         hub keeps serving meanwhile; the wiring's warm-up starts this at startup so the first question finds it
-        ready."""
+        ready. It encodes with the indexes' encoder: one model in memory per process."""
         if self._classifier is None:
             async with self._loading:
                 if self._classifier is None:
-                    self._classifier = await asyncio.to_thread(product_classifier, self.hub.settings.data_dir / "ai")
+                    self._classifier = await asyncio.to_thread(
+                        product_classifier, self.hub.settings.data_dir / "ai", self.indexes.encoder
+                    )
         return self._classifier
 
     async def answer(self, principal: Principal, text: object) -> BotReply:
@@ -125,7 +129,7 @@ class Bot:
             view = TravelerView(uow.session)
             now = self.hub.clock()
             trip = await view.trip(principal.user_id, now.astimezone(UTC).date())
-            language = detect_language(question, conversation.language).code
+            language = self.languages.detect(question, conversation.language).code
             if trip is None:
                 return await self._answer_without_trip(key, conversation, prediction, language)
             understood = await self._understand(uow.session, question, prediction, trip, now, language, conversation)

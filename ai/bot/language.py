@@ -48,34 +48,35 @@ class DetectedLanguage:
     method: str  # "model", "words" or "conversation": how the answer was reached, for the figures
 
 
-_identifier: LanguageIdentifier | None = None
-_identifier_lock = threading.Lock()
+class LanguageDetector:
+    """py3langid restricted to the languages we answer in, loaded on first use; the assistant holds one."""
 
+    def __init__(self) -> None:
+        self._identifier: LanguageIdentifier | None = None
+        self._loading = threading.Lock()
 
-def _model() -> LanguageIdentifier:
-    global _identifier
-    if _identifier is None:
-        with _identifier_lock:
-            if _identifier is None:
-                identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-                identifier.set_languages(list(LANGUAGES))
-                _identifier = identifier
-    return _identifier
+    def _model(self) -> LanguageIdentifier:
+        if self._identifier is None:
+            with self._loading:
+                if self._identifier is None:
+                    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+                    identifier.set_languages(list(LANGUAGES))
+                    self._identifier = identifier
+        return self._identifier
 
-
-def detect_language(text: str, previous: str | None = None) -> DetectedLanguage:
-    """The language of ``text``; ``previous`` (the conversation's language) breaks ties on short messages."""
-    code, confidence = _model().classify(text)
-    if confidence >= MIN_CONFIDENCE and len(_WORD.findall(text)) > 2:
-        return DetectedLanguage(str(code), float(confidence), "model")
-    by_words = _by_words(text)
-    if by_words is not None:
-        return DetectedLanguage(by_words, 1.0, "words")
-    if confidence >= MIN_CONFIDENCE:
-        return DetectedLanguage(str(code), float(confidence), "model")
-    if previous in LANGUAGES:
-        return DetectedLanguage(previous, float(confidence), "conversation")
-    return DetectedLanguage(str(code) if code in LANGUAGES else DEFAULT_LANGUAGE, float(confidence), "model")
+    def detect(self, text: str, previous: str | None = None) -> DetectedLanguage:
+        """The language of ``text``; ``previous`` (the conversation's language) breaks ties on short messages."""
+        code, confidence = self._model().classify(text)
+        if confidence >= MIN_CONFIDENCE and len(_WORD.findall(text)) > 2:
+            return DetectedLanguage(str(code), float(confidence), "model")
+        by_words = _by_words(text)
+        if by_words is not None:
+            return DetectedLanguage(by_words, 1.0, "words")
+        if confidence >= MIN_CONFIDENCE:
+            return DetectedLanguage(str(code), float(confidence), "model")
+        if previous in LANGUAGES:
+            return DetectedLanguage(previous, float(confidence), "conversation")
+        return DetectedLanguage(str(code) if code in LANGUAGES else DEFAULT_LANGUAGE, float(confidence), "model")
 
 
 def _by_words(text: str) -> str | None:

@@ -68,9 +68,9 @@ class IntentClassifier:
     @property
     def encoder(self) -> TextEncoder:
         if self._encoder is None:
-            from ai.encoder import get_encoder
+            from ai.encoder import Encoder  # imported late: the research scripts pass their own encoders
 
-            self._encoder = get_encoder()
+            self._encoder = Encoder()
         return self._encoder
 
     # ------------------------------------------------------------------ training

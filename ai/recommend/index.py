@@ -28,7 +28,7 @@ import faiss
 import numpy as np
 from sqlalchemy import func, select
 
-from ai.encoder import get_encoder
+from ai.encoder import Encoder
 from ai.recommend.catalog_table import Columns, ItemRecord, Vocabulary
 from ai.recommend.index_files import SavedIndex, fingerprint, load_index, save_index
 from domains.catalog.events import CatalogItemAdded, CatalogItemChanged, CatalogItemRetired
@@ -183,8 +183,9 @@ class CatalogIndexes:
     The wiring builds one per process and hands it to the assistant, the recommendation route and the
     catalog subscriber, so they all read (and keep in step) the same indexes."""
 
-    def __init__(self, hub: Hub) -> None:
+    def __init__(self, hub: Hub, encoder: Encoder) -> None:
         self.hub = hub
+        self.encoder = encoder
         self.settings = IndexSettings(
             hub.settings.recommend_exact_max_items, hub.settings.recommend_hnsw_ef_search, hub.settings.index_dir
         )
@@ -254,8 +255,7 @@ class CatalogIndexes:
             await asyncio.to_thread(catalog.save, fingerprint(alive, catalog.dim))
 
     async def _load(self, org_id: uuid.UUID) -> OrgCatalog:
-        encoder = get_encoder()
-        dim = await asyncio.to_thread(lambda: encoder.dimension)
+        dim = await asyncio.to_thread(lambda: self.encoder.dimension)
         catalog = OrgCatalog(org_id, self.settings, dim)
         watermark = await self._watermark(org_id)
         records = [ItemRecord.of(row) for row in await self._rows(org_id, None) if row.active]
@@ -290,7 +290,7 @@ class CatalogIndexes:
     async def _embed(self, texts_by_hash: dict[str, str]) -> dict[str, np.ndarray]:
         if not texts_by_hash:
             return {}
-        vectors = await get_encoder().aencode(list(texts_by_hash.values()))  # on the encoder's worker thread
+        vectors = await self.encoder.aencode(list(texts_by_hash.values()))  # on the encoder's worker thread
         return dict(zip(texts_by_hash, vectors, strict=True))
 
     async def _watermark(self, org_id: uuid.UUID) -> datetime | None:

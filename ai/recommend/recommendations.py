@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import msgspec
 import numpy as np
 
-from ai.encoder import get_encoder
+from ai.encoder import Encoder
 from ai.recommend.catalog_table import city_key
 from ai.recommend.group_context import GroupContext, load_group_context
 from ai.recommend.index import CatalogIndexes, OrgCatalog
@@ -76,13 +76,13 @@ def _check(kind: str | None, k: int, max_price: float | None, near: tuple[float,
         raise Invalid("near must be a latitude between -90 and 90 and a longitude between -180 and 180")
 
 
-async def taste(catalog: OrgCatalog, context: GroupContext) -> tuple[np.ndarray, list[Source]]:
+async def taste(encoder: Encoder, catalog: OrgCatalog, context: GroupContext) -> tuple[np.ndarray, list[Source]]:
     """The group's query vector, and the labelled vectors it is made of (for the reasons)."""
     plan = [item for item in context.plan if item.kind in TASTE_KINDS]
     texts = [item.text for item in plan] + list(context.interests)
     if not texts:
         texts = [f"popular sights, tours and good food in {' and '.join(context.cities) or 'town'}"]
-    vectors = await get_encoder().aencode(texts)  # worker thread; repeated texts come from its cache
+    vectors = await encoder.aencode(texts)  # worker thread; repeated texts come from its cache
     sources: list[Source] = []
     for row, item in enumerate(plan):
         position = catalog.position_of(item.catalog_item_id) if item.catalog_item_id else None
@@ -180,7 +180,7 @@ async def recommend_for_group(
     if minute is not None and on_date is None:
         on_date = hub.clock().astimezone(_zone(context.timezone)).date()
     catalog = await indexes.get(org_id)
-    vector, sources = await taste(catalog, context)
+    vector, sources = await taste(indexes.encoder, catalog, context)
     query = build_query(
         catalog,
         context,

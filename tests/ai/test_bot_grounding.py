@@ -54,8 +54,8 @@ async def world(hub: Hub) -> BotWorld:
 
 
 @pytest.fixture
-async def bot(hub: Hub, intents: IntentClassifier) -> AsyncIterator[Bot]:
-    yield Bot(hub, CatalogIndexes(hub), classifier=intents, memory=LocalMemory(max_conversations=100, ttl_seconds=600))
+async def bot(hub: Hub, intents: IntentClassifier, indexes: CatalogIndexes) -> AsyncIterator[Bot]:
+    yield Bot(hub, indexes, classifier=intents, memory=LocalMemory(max_conversations=100, ttl_seconds=600))
 
 
 async def ask(bot: Bot, world: BotWorld, text: str) -> BotReply:

@@ -40,8 +40,8 @@ async def world(hub: Hub) -> BotWorld:
 
 
 @pytest.fixture
-async def bot(hub: Hub, intents: IntentClassifier) -> AsyncIterator[Bot]:
-    yield Bot(hub, CatalogIndexes(hub), classifier=intents)
+async def bot(hub: Hub, intents: IntentClassifier, indexes: CatalogIndexes) -> AsyncIterator[Bot]:
+    yield Bot(hub, indexes, classifier=intents)
 
 
 async def test_dinner_tonight_near_the_hotel(bot: Bot, world: BotWorld, hub: Hub) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 import faiss
 import numpy as np
 
+from ai.encoder import Encoder
 from ai.recommend.index import CatalogIndexes, subscribe_catalog_index
 from ai.recommend.recommendations import recommend_for_group
 from domains.catalog.schemas import CatalogItemUpdate
@@ -31,7 +32,7 @@ async def test_the_index_is_saved_and_a_new_process_reloads_it_without_embedding
 
     restarted = Hub(backend.settings(data_dir))
     try:
-        restarted_indexes = CatalogIndexes(restarted)
+        restarted_indexes = CatalogIndexes(restarted, indexes.encoder)
         again = await recommend_for_group(restarted_indexes, org.id, group.id, k=5)
         reloaded = restarted_indexes.loaded(org.id)
         assert reloaded is not None
@@ -60,7 +61,9 @@ async def test_a_stale_file_is_rebuilt_from_the_catalog(
             await CatalogService(uow.session, uow.bus).update_item(
                 items["Fado night in Alfama"].id, CatalogItemUpdate(name="Fado and petiscos night in Alfama")
             )
-        fresh = await recommend_for_group(CatalogIndexes(other), org.id, group.id, kind="activity", k=1)
+        fresh = await recommend_for_group(
+            CatalogIndexes(other, indexes.encoder), org.id, group.id, kind="activity", k=1
+        )
     finally:
         await other.close()
 
@@ -93,10 +96,10 @@ async def test_catalog_changes_reach_the_index_as_they_commit(hub: Hub, indexes:
 
 
 async def test_above_the_threshold_the_index_is_hnsw_and_still_finds_the_best_items(
-    backend: Backend, data_dir: Path
+    backend: Backend, data_dir: Path, encoder: Encoder
 ) -> None:
     hub = Hub(backend.settings(data_dir, recommend_exact_max_items=8))
-    indexes = CatalogIndexes(hub)
+    indexes = CatalogIndexes(hub, encoder)
     subscribe_catalog_index(hub, indexes)
     try:
         org = await an_organization(hub)
@@ -130,7 +133,7 @@ async def test_above_the_threshold_the_index_is_hnsw_and_still_finds_the_best_it
     for _ in range(2):
         restarted = Hub(backend.settings(data_dir, recommend_exact_max_items=8))
         try:
-            restarted_indexes = CatalogIndexes(restarted)
+            restarted_indexes = CatalogIndexes(restarted, indexes.encoder)
             activities = await recommend_for_group(restarted_indexes, org.id, group.id, kind="activity", k=5)
             reloaded = restarted_indexes.loaded(org.id)
             assert reloaded is not None and isinstance(reloaded.faiss, faiss.IndexHNSWFlat)

@@ -42,7 +42,6 @@ _PRIORITY = {name: rank for rank, name in enumerate(ENTITY_TYPES)}
 _MAY_OVERLAP = frozenset({frozenset({"date", "time"})})
 
 CatalogLike = Catalog | Iterable[CatalogEntry | Mapping[str, Any] | Any]
-_catalog_cache: dict[int, tuple[Any, Catalog]] = {}
 
 
 def extract(
@@ -97,13 +96,5 @@ def resolve_overlaps(candidates: Sequence[Entity]) -> list[Entity]:
 
 
 def _as_catalog(catalog: CatalogLike) -> Catalog:
-    if isinstance(catalog, Catalog):
-        return catalog
-    # Callers often pass the same list for every message; index it once per list object.
-    cached = _catalog_cache.get(id(catalog))
-    if cached is not None and cached[0] is catalog:
-        return cached[1]
-    built = Catalog(catalog)
-    _catalog_cache.clear()
-    _catalog_cache[id(catalog)] = (catalog, built)
-    return built
+    # A plain iterable is indexed on every call: callers that ask often build a `Catalog` once (the assistant does).
+    return catalog if isinstance(catalog, Catalog) else Catalog(catalog)
