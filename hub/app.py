@@ -20,7 +20,17 @@ from litestar.types import ASGIApp
 from domains.kernel.runtime import Hub
 from domains.kernel.settings import Settings, check_startup, get_settings
 from hub.logs import configure_logging
-from hub.wiring import API, PUBLIC, build_jobs, build_realtime, subscribe, warm_up
+from hub.wiring import (
+    API,
+    PUBLIC,
+    Assistant,
+    assistant_dependencies,
+    build_assistant,
+    build_jobs,
+    build_realtime,
+    subscribe,
+    warm_up,
+)
 from hub.worker.scheduler import Scheduler
 from realtime.server import Realtime
 from web.deps import DEPENDENCIES
@@ -33,7 +43,7 @@ class MetricsController(PrometheusController):
     path = "/metrics"
 
 
-def build_litestar(hub: Hub, realtime: Realtime) -> Litestar:
+def build_litestar(hub: Hub, realtime: Realtime, assistant: Assistant) -> Litestar:
     settings = hub.settings
     prometheus = PrometheusConfig(app_name="spirit_hub", prefix="hub", group_path=True, exclude=["/metrics"])
 
@@ -43,7 +53,7 @@ def build_litestar(hub: Hub, realtime: Realtime) -> Litestar:
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
         await realtime.start()
         scheduler.start()
-        models = asyncio.create_task(warm_up(hub)) if settings.bot_warm_up else None
+        models = asyncio.create_task(warm_up(assistant)) if settings.bot_warm_up else None
         try:
             yield
         finally:
@@ -62,7 +72,7 @@ def build_litestar(hub: Hub, realtime: Realtime) -> Litestar:
             create_static_files_router("/static/vendor", directories=[NODE_MODULES], name="vendor"),
         ],
         template_config=TemplateConfig(directory=TEMPLATES_DIR, engine=JinjaTemplateEngine),
-        dependencies=DEPENDENCIES,
+        dependencies={**DEPENDENCIES, **assistant_dependencies(assistant)},
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[prometheus.middleware],
         cors_config=CORSConfig(allow_origins=settings.cors_origins) if settings.cors_origins else None,
@@ -83,8 +93,9 @@ def build_app(settings: Settings) -> tuple[Hub, ASGIApp]:
     configure_logging(settings)
     hub = Hub(settings)
     subscribe(hub)
-    realtime = build_realtime(hub)
-    app = realtime.asgi(build_litestar(hub, realtime))
+    assistant = build_assistant(hub)
+    realtime = build_realtime(hub, assistant)
+    app = realtime.asgi(build_litestar(hub, realtime, assistant))
     return hub, HubMiddleware(app, production=settings.is_production)
 
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from litestar import Router
+from litestar.di import Provide
 from litestar.types import ControllerRouterHandler
 
-from ai.bot import bot_for
-from ai.index import subscribe_catalog_index
+from ai.bot.assistant import Bot
+from ai.encoder import Encoder
+from ai.recommend.index import CatalogIndexes, subscribe_catalog_index
 from domains.kernel.runtime import Hub
 from domains.reminders.service import ReminderService
 from hub.worker.outbox import outbox_jobs, subscribe_notifications
@@ -84,22 +88,54 @@ def build_jobs(hub: Hub) -> list[Job]:
 
 
 def subscribe(hub: Hub) -> None:
-    """Subscribers: the notification outbox (inside the unit of work), the recommender's catalog index."""
+    """Subscribers: the notification outbox (inside the unit of work). The recommender's catalog index
+    subscribes where it is built (`build_assistant`): only a serving process holds one."""
     subscribe_notifications(hub)
-    subscribe_catalog_index(hub)
 
 
-def build_realtime(hub: Hub) -> Realtime:
+@dataclass(frozen=True, slots=True)
+class Assistant:
+    """The AI of one serving process, built once: the travelers' bot and the recommendation indexes, which
+    share one sentence encoder (one model in memory, one cache)."""
+
+    bot: Bot
+    indexes: CatalogIndexes
+
+
+def build_assistant(hub: Hub) -> Assistant:
+    """The assistant and the catalog indexes it shares with the recommendation route; the indexes follow
+    catalog changes right after they commit."""
+    indexes = CatalogIndexes(hub, Encoder())
+    subscribe_catalog_index(hub, indexes)
+    return Assistant(Bot(hub, indexes), indexes)
+
+
+def assistant_dependencies(assistant: Assistant) -> dict[str, Provide]:
+    """App-level Litestar dependencies: `assistant: Bot` and `catalog_indexes: CatalogIndexes` in handlers."""
+
+    def provide_assistant() -> Bot:
+        return assistant.bot
+
+    def provide_catalog_indexes() -> CatalogIndexes:
+        return assistant.indexes
+
+    return {
+        "assistant": Provide(provide_assistant, sync_to_thread=False),
+        "catalog_indexes": Provide(provide_catalog_indexes, sync_to_thread=False),
+    }
+
+
+def build_realtime(hub: Hub, assistant: Assistant) -> Realtime:
     """The Socket.IO server with every event handler, subscribed to the domain events it broadcasts."""
     realtime = Realtime(hub)
     rooms.register(realtime)
     chat.register(realtime)
     itinerary.register(realtime)
-    bot.register(realtime)
+    bot.register(realtime, assistant.bot)
     broadcast.subscribe(realtime)
     return realtime
 
 
-async def warm_up(hub: Hub) -> None:
+async def warm_up(assistant: Assistant) -> None:
     """Load the assistant's models in the background at startup, so no traveler waits for them."""
-    await bot_for(hub).classifier()
+    await assistant.bot.classifier()

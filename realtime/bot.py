@@ -5,18 +5,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ai.bot import bot_for
+from ai.bot.assistant import Bot
 
 if TYPE_CHECKING:
     from realtime.server import Ack, Connection, Realtime
 
 
-async def on_ask(rt: Realtime, connection: Connection, data: dict[str, Any]) -> Ack:
-    reply = await bot_for(rt.hub).answer(connection.principal, data.get("text"))
+async def on_ask(rt: Realtime, assistant: Bot, connection: Connection, data: dict[str, Any]) -> Ack:
+    reply = await assistant.answer(connection.principal, data.get("text"))
     body = reply.to_dict()
     await rt.emit("bot:reply", {"question": data.get("text"), **body}, room=f"user:{connection.principal.user_id}")
     return body
 
 
-def register(rt: Realtime) -> None:
-    rt.on("bot:ask", lambda connection, data: on_ask(rt, connection, data))
+def register(rt: Realtime, assistant: Bot) -> None:
+    """`assistant`: the process's one assistant (built by the wiring), shared with the HTTP route."""
+    rt.on("bot:ask", lambda connection, data: on_ask(rt, assistant, connection, data))

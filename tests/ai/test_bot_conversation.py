@@ -9,9 +9,10 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from ai.bot import Bot, BotReply
-from ai.bot_memory import Conversation, LocalMemory
-from ai.intents import IntentClassifier
+from ai.bot.assistant import Bot, BotReply
+from ai.bot.memory import Conversation, LocalMemory
+from ai.nlu.intents import IntentClassifier
+from ai.recommend.index import CatalogIndexes
 from domains.conversations.events import BotHandoff
 from domains.groups.events import TravelerNeedsRecorded
 from domains.kernel.bus import capture_events
@@ -30,8 +31,8 @@ async def world(hub: Hub) -> BotWorld:
 
 
 @pytest.fixture
-async def bot(hub: Hub, intents: IntentClassifier) -> AsyncIterator[Bot]:
-    yield Bot(hub, classifier=intents)
+async def bot(hub: Hub, intents: IntentClassifier, indexes: CatalogIndexes) -> AsyncIterator[Bot]:
+    yield Bot(hub, indexes, classifier=intents)
 
 
 async def ask(bot: Bot, world: BotWorld, text: str) -> BotReply:
@@ -179,22 +180,24 @@ async def test_a_clear_question_resets_the_clarifying_count(bot: Bot, world: Bot
     assert not (await ask(bot, world, "blorf zingle wumpus")).handoff
 
 
-async def test_in_scope_but_unsure_goes_to_a_person(hub: Hub, world: BotWorld, intents: IntentClassifier) -> None:
+async def test_in_scope_but_unsure_goes_to_a_person(
+    hub: Hub, world: BotWorld, intents: IntentClassifier, indexes: CatalogIndexes
+) -> None:
     # The threshold comes from settings: raised to 0.999, an ordinary answerable question counts as unsure.
     hub.settings.bot_handoff_confidence = 0.9999
     try:
-        reply = await Bot(hub, classifier=intents).answer(principal_of(world.tom), "where is the hotel?")
+        reply = await Bot(hub, indexes, classifier=intents).answer(principal_of(world.tom), "where is the hotel?")
     finally:
         hub.settings.bot_handoff_confidence = 0.5
     assert reply.intent == "hotel_info" and reply.handoff and reply.handoff_reason == "low_confidence"
 
 
 async def test_with_redis_a_follow_up_may_land_on_another_process(
-    hub: Hub, world: BotWorld, intents: IntentClassifier
+    hub: Hub, world: BotWorld, intents: IntentClassifier, indexes: CatalogIndexes
 ) -> None:
     if hub.redis is None:
         pytest.skip("conversation memory is shared between processes only through Redis")
-    first, other = Bot(hub, classifier=intents), Bot(hub, classifier=intents)
+    first, other = Bot(hub, indexes, classifier=intents), Bot(hub, indexes, classifier=intents)
     await first.answer(principal_of(world.tom), "when is pickup tomorrow?")
     follow = await other.answer(principal_of(world.tom), "and the day after?")
     assert follow.intent == "pickup_time" and "12 April" in follow.reply

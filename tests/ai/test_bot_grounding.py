@@ -11,9 +11,10 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from ai.bot import Bot, BotReply
-from ai.bot_memory import LocalMemory
-from ai.intents import IntentClassifier
+from ai.bot.assistant import Bot, BotReply
+from ai.bot.memory import LocalMemory
+from ai.nlu.intents import IntentClassifier
+from ai.recommend.index import CatalogIndexes
 from domains.kernel.errors import Forbidden, Invalid
 from domains.kernel.runtime import Hub
 from domains.kernel.security import Role
@@ -53,8 +54,8 @@ async def world(hub: Hub) -> BotWorld:
 
 
 @pytest.fixture
-async def bot(hub: Hub, intents: IntentClassifier) -> AsyncIterator[Bot]:
-    yield Bot(hub, classifier=intents, memory=LocalMemory(max_conversations=100, ttl_seconds=600))
+async def bot(hub: Hub, intents: IntentClassifier, indexes: CatalogIndexes) -> AsyncIterator[Bot]:
+    yield Bot(hub, indexes, classifier=intents, memory=LocalMemory(max_conversations=100, ttl_seconds=600))
 
 
 async def ask(bot: Bot, world: BotWorld, text: str) -> BotReply:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from ai.bot_language import detect_language
-from ai.bot_sentiment import sentiment
+from ai.bot.language import LanguageDetector
+from ai.bot.sentiment import sentiment
+
+detect_language = LanguageDetector().detect  # one detector for these stories, as the assistant holds one
 
 
 @pytest.mark.parametrize(

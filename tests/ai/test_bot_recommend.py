@@ -7,8 +7,9 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from ai.bot import Bot
-from ai.intents import IntentClassifier
+from ai.bot.assistant import Bot
+from ai.nlu.intents import IntentClassifier
+from ai.recommend.index import CatalogIndexes
 from domains.catalog.schemas import CatalogItemCreate
 from domains.catalog.service import CatalogService
 from domains.kernel.runtime import Hub
@@ -39,8 +40,8 @@ async def world(hub: Hub) -> BotWorld:
 
 
 @pytest.fixture
-async def bot(hub: Hub, intents: IntentClassifier) -> AsyncIterator[Bot]:
-    yield Bot(hub, classifier=intents)
+async def bot(hub: Hub, intents: IntentClassifier, indexes: CatalogIndexes) -> AsyncIterator[Bot]:
+    yield Bot(hub, indexes, classifier=intents)
 
 
 async def test_dinner_tonight_near_the_hotel(bot: Bot, world: BotWorld, hub: Hub) -> None:

@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
-from ai.bot import Bot, install_bot
-from ai.intents import IntentClassifier
+from ai.nlu.intents import IntentClassifier
+from ai.nlu.product_intents import CACHE_FILE
 from domains.kernel.runtime import Hub
 from tests.ai.bot_world import ANA_PHONE, BotWorld, a_bot_world
 from tests.builders import Person, bearer, sign_in
@@ -24,7 +24,8 @@ Connect = Callable[[Person], Awaitable[LiveClient]]
 
 @pytest.fixture
 async def world(hub: Hub, server: RunningHub, intents: IntentClassifier) -> BotWorld:
-    install_bot(server.hub, Bot(server.hub, classifier=intents))  # the session's classifier: no second training
+    # The server's assistant finds the session's classifier in its cache, as a restarted hub would: no second training.
+    intents.save(server.settings.data_dir / "ai" / CACHE_FILE)
     return await a_bot_world(hub, datetime.now(ZoneInfo("Europe/Lisbon")).date())
 
 

@@ -10,11 +10,11 @@ import time
 import numpy as np
 import pytest
 
-from ai.encoder import MODEL_PACKAGE, Encoder, EncoderUnavailableError, get_encoder, packaged_model_path
+from ai.encoder import MODEL_PACKAGE, Encoder, EncoderUnavailableError, packaged_model_path
 
 
-def test_loads_offline_with_384_dim_normalised_vectors() -> None:
-    enc = get_encoder()
+def test_loads_offline_with_384_dim_normalised_vectors(encoder: Encoder) -> None:
+    enc = encoder
     vectors = enc.encode(["what time is pickup tomorrow?", "¿dónde está el punto de encuentro?"])
     assert os.environ["HF_HUB_OFFLINE"] == "1"
     assert enc.dimension == 384
@@ -23,13 +23,13 @@ def test_loads_offline_with_384_dim_normalised_vectors() -> None:
     np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
 
 
-def test_similar_sentences_are_closer_than_unrelated_ones() -> None:
-    a, b, c = get_encoder().encode(["when is the bus picking us up?", "what time is pickup?", "I love chess"])
+def test_similar_sentences_are_closer_than_unrelated_ones(encoder: Encoder) -> None:
+    a, b, c = encoder.encode(["when is the bus picking us up?", "what time is pickup?", "I love chess"])
     assert float(a @ b) > float(a @ c) + 0.2
 
 
-def test_cache_hit_returns_the_same_vector() -> None:
-    enc = get_encoder()
+def test_cache_hit_returns_the_same_vector(encoder: Encoder) -> None:
+    enc = encoder
     first = enc.encode(["a sentence for the cache test"])[0]
     hits = enc.cache_hits
     second = enc.encode(["a sentence for the cache test"])[0]
@@ -39,20 +39,20 @@ def test_cache_hit_returns_the_same_vector() -> None:
     np.testing.assert_array_equal(enc.encode(["a sentence for the cache test"])[0], first)
 
 
-def test_lru_cache_is_bounded() -> None:
-    enc = Encoder(model=get_encoder().model, cache_size=2)
+def test_lru_cache_is_bounded(encoder: Encoder) -> None:
+    enc = Encoder(model=encoder.model, cache_size=2)
     enc.encode(["one", "two", "three"])
     assert len(enc._cache) == 2
 
 
-def test_empty_and_single_string_inputs() -> None:
-    enc = get_encoder()
+def test_empty_and_single_string_inputs(encoder: Encoder) -> None:
+    enc = encoder
     assert enc.encode([]).shape == (0, 384)
     assert enc.encode("hello").shape == (1, 384)
 
 
-async def test_aencode_from_a_running_loop_keeps_the_loop_responsive() -> None:
-    enc = get_encoder()
+async def test_aencode_from_a_running_loop_keeps_the_loop_responsive(encoder: Encoder) -> None:
+    enc = encoder
     texts = [f"distinct sentence number {i} about tours" for i in range(64)]
     ticks = 0
 

@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
-from ai.entities import Catalog, CatalogEntry, Entity, extract, local_today
-from ai.entities_eval import run_entities
-from ai.entities_multiwoz import Span, build_catalog, dev_path_for, gold_spans, match_line
-from ai.entity_base import parse_number
-from ai.entity_dates import next_day_of_month
+from ai.eval.entities import run_entities
+from ai.eval.multiwoz import Span, build_catalog, dev_path_for, gold_spans, match_line
+from ai.nlu.entities.base import parse_number
+from ai.nlu.entities.dates import next_day_of_month
+from ai.nlu.entities.extraction import Catalog, CatalogEntry, Entity, extract, local_today
 
 TUESDAY = dt.datetime(2026, 3, 10, 9, 0)  # Tuesday 10 March 2026
 MADRID = "Europe/Madrid"

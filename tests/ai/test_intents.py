@@ -8,8 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ai.intents import IntentClassifier, Prediction, product_classifier
-from ai.product_intents import INTENTS, TRAIN_FILES, load_examples
+from ai.encoder import Encoder
+from ai.nlu.intents import IntentClassifier, Prediction
+from ai.nlu.product_intents import INTENTS, TRAIN_FILES, load_examples, product_classifier
 
 SYNTHETIC = {
     "weather": [
@@ -46,10 +47,10 @@ SYNTHETIC = {
 
 
 @pytest.fixture(scope="module")
-def synthetic() -> IntentClassifier:
+def synthetic(encoder: Encoder) -> IntentClassifier:
     texts = [t for phrases in SYNTHETIC.values() for t in phrases]
     labels = [label for label, phrases in SYNTHETIC.items() for _ in phrases]
-    return IntentClassifier().fit(texts, labels)
+    return IntentClassifier(encoder).fit(texts, labels)
 
 
 def test_synthetic_classes_are_separated(synthetic: IntentClassifier) -> None:
@@ -68,18 +69,18 @@ def test_unrelated_sentence_is_rejected_as_out_of_scope(synthetic: IntentClassif
 def test_save_and_load_round_trip(synthetic: IntentClassifier, tmp_path: Path) -> None:
     path = tmp_path / "head.npz"
     synthetic.save(path)
-    loaded = IntentClassifier.load(path)
+    loaded = IntentClassifier.load(path, synthetic.encoder)
     queries = ["skip to the next track", "is it cold outside?", "how do I file taxes?"]
     assert [p.intent for p in loaded.predict(queries)] == [p.intent for p in synthetic.predict(queries)]
     assert loaded.temperature == pytest.approx(synthetic.temperature)
 
 
-def test_explicit_validation_split_sets_thresholds() -> None:
+def test_explicit_validation_split_sets_thresholds(encoder: Encoder) -> None:
     texts = [t for phrases in SYNTHETIC.values() for t in phrases[:6]]
     labels = [label for label, phrases in SYNTHETIC.items() for _ in phrases[:6]]
     val_texts = [t for phrases in SYNTHETIC.values() for t in phrases[6:]] + ["how tall is Everest?", "hello robot"]
     val_labels = [label for label, phrases in SYNTHETIC.items() for _ in phrases[6:]] + ["oos", "oos"]
-    clf = IntentClassifier(oos_label="oos").fit(texts, labels, val_texts, val_labels)
+    clf = IntentClassifier(encoder, oos_label="oos").fit(texts, labels, val_texts, val_labels)
     assert clf.temperature > 0
     assert [p.intent for p in clf.predict(["play some blues", "will it be windy?"])] == ["music", "weather"]
 
@@ -90,8 +91,8 @@ def product_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def product(product_dir: Path) -> IntentClassifier:
-    return product_classifier(product_dir)
+def product(product_dir: Path, encoder: Encoder) -> IntentClassifier:
+    return product_classifier(product_dir, encoder)
 
 
 def test_product_data_covers_every_intent_in_both_languages() -> None:

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from ai.recommend import recommend_for_group
+from ai.recommend.index import CatalogIndexes
+from ai.recommend.recommendations import recommend_for_group
 from domains.kernel.runtime import Hub
 from domains.models import CatalogItem, Group, Participant
 from hub.demo.data import seed_demo
 
 
-async def test_the_demo_lisbon_group_gets_suggestions_from_what_past_groups_booked(hub: Hub) -> None:
+async def test_the_demo_lisbon_group_gets_suggestions_from_what_past_groups_booked(
+    hub: Hub, indexes: CatalogIndexes
+) -> None:
     await seed_demo(hub)
     async with hub.unit_of_work() as uow:
         group = (await uow.session.execute(select(Group).where(Group.name == "Lisbon Spring Highlights"))).scalar_one()
@@ -25,9 +28,9 @@ async def test_the_demo_lisbon_group_gets_suggestions_from_what_past_groups_book
     assert items is not None and items >= 250
     assert group.interests
 
-    suggestions = await recommend_for_group(hub, group.org_id, group.id, k=8)
+    suggestions = await recommend_for_group(indexes, group.org_id, group.id, k=8)
     dinner = await recommend_for_group(
-        hub, group.org_id, group.id, kind="restaurant", on_date=group.start_date, at_time="20:00"
+        indexes, group.org_id, group.id, kind="restaurant", on_date=group.start_date, at_time="20:00"
     )
 
     assert {s.city for s in suggestions} <= {"Lisbon", "Sintra"} and len(suggestions) == 8

@@ -8,9 +8,8 @@ import asyncio
 import pytest
 from playwright.async_api import ViewportSize, expect
 
-from ai.bot import Bot, install_bot
-from ai.intents import IntentClassifier
-from ai.product_intents import product_classifier
+from ai.nlu.intents import IntentClassifier
+from ai.nlu.product_intents import CACHE_FILE, product_classifier
 from domains.assignments.schemas import AssignmentCreate
 from domains.assignments.service import AssignmentService
 from domains.kernel.runtime import Hub
@@ -30,8 +29,8 @@ async def intents() -> IntentClassifier:
 
 @pytest.fixture
 def assistant(server: RunningHub, intents: IntentClassifier) -> None:
-    """The running hub's assistant built around the loaded classifier, so no question waits for training."""
-    install_bot(server.hub, Bot(server.hub, classifier=intents))
+    """The running hub's assistant finds the loaded classifier in its cache, so no question waits for training."""
+    intents.save(server.settings.data_dir / "ai" / CACHE_FILE)
 
 
 PHONE = ViewportSize(width=390, height=844)

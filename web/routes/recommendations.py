@@ -12,9 +12,11 @@ import uuid
 from datetime import date
 
 from litestar import get
+from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 
-from ai.recommend import Recommendation, parse_time, recommend_for_group
+from ai.recommend.index import CatalogIndexes
+from ai.recommend.recommendations import Recommendation, parse_time, recommend_for_group
 from domains.itineraries.service import ItineraryService
 from domains.kernel.errors import Invalid
 from web.deps import HubDep, IdentityDep
@@ -66,6 +68,7 @@ async def group_recommendations(
     group_id: FromPath[uuid.UUID],
     identity: IdentityDep,
     hub: HubDep,
+    catalog_indexes: NamedDependency[CatalogIndexes],
     kind: FromQuery[str | None] = None,
     k: FromQuery[str | None] = None,
     city: FromQuery[str | None] = None,
@@ -82,7 +85,7 @@ async def group_recommendations(
         await ItineraryService(uow.session, uow.bus).group_for(principal, group_id)
     parse_time(time)  # a bad time is refused before any work
     return await recommend_for_group(
-        hub,
+        catalog_indexes,
         principal.org_id,
         group_id,
         kind=kind or None,

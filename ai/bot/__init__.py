@@ -1,0 +1,1 @@
+"""The travelers' assistant: a question in, a reply grounded in the asker's own trip out (docs/ai.md "The bot")."""

@@ -1,0 +1,1 @@
+"""Benchmarks of the models, run by `python -m ai.eval <benchmark> PATH` (research, not runtime code)."""
