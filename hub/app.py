@@ -20,10 +20,9 @@ from litestar.types import ASGIApp
 from domains.kernel.runtime import Hub
 from domains.kernel.settings import Settings, check_startup, get_settings
 from hub.logs import configure_logging
-from hub.wiring import API, PUBLIC, build_jobs, build_realtime, subscribe, warm_up
+from hub.wiring import API, PUBLIC, build_jobs, build_realtime, build_web_dependencies, subscribe, warm_up
 from hub.worker.scheduler import Scheduler
 from realtime.server import Realtime
-from web.deps import DEPENDENCIES
 from web.errors import EXCEPTION_HANDLERS
 from web.middleware import HubMiddleware
 from web.pages import NODE_MODULES, STATIC_DIR, TEMPLATES_DIR
@@ -62,7 +61,7 @@ def build_litestar(hub: Hub, realtime: Realtime) -> Litestar:
             create_static_files_router("/static/vendor", directories=[NODE_MODULES], name="vendor"),
         ],
         template_config=TemplateConfig(directory=TEMPLATES_DIR, engine=JinjaTemplateEngine),
-        dependencies=DEPENDENCIES,
+        dependencies=build_web_dependencies(hub),
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[prometheus.middleware],
         cors_config=CORSConfig(allow_origins=settings.cors_origins) if settings.cors_origins else None,

@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 from litestar import Router
+from litestar.di import Provide
 from litestar.types import ControllerRouterHandler
 
 from ai.bot import bot_for
 from ai.index import subscribe_catalog_index
 from domains.kernel.runtime import Hub
+from domains.kernel.storage import LocalStorage
+from domains.notifications.local_outbox import LocalOutbox
+from domains.notifications.service import NotificationConfig
 from domains.reminders.service import ReminderService
+from domains.vouchers.codes import VoucherCodes
 from hub.worker.outbox import outbox_jobs, subscribe_notifications
 from hub.worker.scheduler import Job
 from realtime import bot, broadcast, chat, itinerary, rooms
 from realtime.server import Realtime
 from web.auth import authenticate
+from web.deps import web_dependencies
 from web.pages import api_docs
 from web.routes.auth import AuthController, me
 from web.routes.board import board, group_missing
@@ -71,6 +77,18 @@ API = Router(
 )
 
 PUBLIC: list[ControllerRouterHandler] = [health, readiness, api_docs, *PAGES]
+
+
+def build_web_dependencies(hub: Hub) -> dict[str, Provide]:
+    """What route handlers receive: the per-request unit of work and services, and the per-process
+    objects (file storage, the local outbox, voucher codes, notification settings), built here once."""
+    settings = hub.settings
+    return web_dependencies(
+        storage=LocalStorage(settings.files_dir),
+        outbox=LocalOutbox(settings.outbox_dir),
+        voucher_codes=VoucherCodes.from_secret(hub.tokens.secret),
+        notification_config=NotificationConfig(mail_domain=settings.mail_domain, quiet_hours=settings.quiet_hours),
+    )
 
 
 def build_jobs(hub: Hub) -> list[Job]:
