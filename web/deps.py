@@ -10,6 +10,9 @@ the client hears 200, so it can read its change right away. When the handler rai
 exception into the generator, so the unit of work rolls back (or commits, for a `DomainError` that
 `keeps_changes`) and the exception goes on to the error handlers. tests/web/test_unit_of_work_dependency.py
 shows each of these through real routes.
+
+A few routes open short units of work of their own instead: those without a signed-in caller (sign-in, the
+provider webhooks, the HTML pages), and the two uploads, whose bytes must arrive outside any transaction.
 """
 
 from __future__ import annotations

@@ -32,7 +32,7 @@ from domains.vouchers.service import VoucherService
 
 class Services:
     def __init__(self, uow: UnitOfWork, tokens: TokenSettings, voucher_codes: VoucherCodes, mail_domain: str) -> None:
-        self.uow = uow
+        self._uow = uow
         self._tokens = tokens
         self._voucher_codes = voucher_codes
         self._mail_domain = mail_domain
@@ -40,64 +40,64 @@ class Services:
     @property
     def session(self) -> AsyncSession:
         """For the read models that query the session directly (the board, the team, staff ranking)."""
-        return self.uow.session
+        return self._uow.session
 
     @cached_property
     def assignments(self) -> AssignmentService:
-        return AssignmentService(self.uow.session, self.uow.bus)
+        return AssignmentService(self._uow.session, self._uow.bus)
 
     @cached_property
     def auth(self) -> AuthService:
-        return AuthService(self.uow.session, self.uow.bus, self._tokens)
+        return AuthService(self._uow.session, self._uow.bus, self._tokens)
 
     @cached_property
     def catalog(self) -> CatalogService:
-        return CatalogService(self.uow.session, self.uow.bus)
+        return CatalogService(self._uow.session, self._uow.bus)
 
     @cached_property
     def conversations(self) -> ConversationService:
-        return ConversationService(self.uow.session, self.uow.bus)
+        return ConversationService(self._uow.session, self._uow.bus)
 
     @cached_property
     def flights(self) -> FlightService:
-        return FlightService(self.uow.session, self.uow.bus)
+        return FlightService(self._uow.session, self._uow.bus)
 
     @cached_property
     def groups(self) -> GroupService:
-        return GroupService(self.uow.session, self.uow.bus)
+        return GroupService(self._uow.session, self._uow.bus)
 
     @cached_property
     def itineraries(self) -> ItineraryService:
-        return ItineraryService(self.uow.session, self.uow.bus)
+        return ItineraryService(self._uow.session, self._uow.bus)
 
     @cached_property
     def organizations(self) -> OrganizationService:
-        return OrganizationService(self.uow.session, self.uow.bus)
+        return OrganizationService(self._uow.session, self._uow.bus)
 
     @cached_property
     def preferences(self) -> PreferenceService:
-        return PreferenceService(self.uow.session)
+        return PreferenceService(self._uow.session)
 
     @cached_property
     def room_access(self) -> RoomAccess:
-        return RoomAccess(self.uow.session)
+        return RoomAccess(self._uow.session)
 
     @cached_property
     def rooming(self) -> RoomingService:
-        return RoomingService(self.uow.session, self.uow.bus)
+        return RoomingService(self._uow.session, self._uow.bus)
 
     @cached_property
     def senders(self) -> SenderDirectory:
-        return SenderDirectory(self.uow.session, self._mail_domain)
+        return SenderDirectory(self._uow.session, self._mail_domain)
 
     @cached_property
     def staff(self) -> StaffService:
-        return StaffService(self.uow.session, self.uow.bus)
+        return StaffService(self._uow.session, self._uow.bus)
 
     @cached_property
     def users(self) -> UserService:
-        return UserService(self.uow.session, self.uow.bus)
+        return UserService(self._uow.session, self._uow.bus)
 
     @cached_property
     def vouchers(self) -> VoucherService:
-        return VoucherService(self.uow.session, self.uow.bus, self._voucher_codes)
+        return VoucherService(self._uow.session, self._uow.bus, self._voucher_codes)
