@@ -24,16 +24,15 @@ from hub.wiring import (
     API,
     PUBLIC,
     Assistant,
-    assistant_dependencies,
     build_assistant,
     build_jobs,
     build_realtime,
+    build_web_dependencies,
     subscribe,
     warm_up,
 )
 from hub.worker.scheduler import Scheduler
 from realtime.server import Realtime
-from web.deps import DEPENDENCIES
 from web.errors import EXCEPTION_HANDLERS
 from web.middleware import HubMiddleware
 from web.pages import NODE_MODULES, STATIC_DIR, TEMPLATES_DIR
@@ -72,7 +71,7 @@ def build_litestar(hub: Hub, realtime: Realtime, assistant: Assistant) -> Litest
             create_static_files_router("/static/vendor", directories=[NODE_MODULES], name="vendor"),
         ],
         template_config=TemplateConfig(directory=TEMPLATES_DIR, engine=JinjaTemplateEngine),
-        dependencies={**DEPENDENCIES, **assistant_dependencies(assistant)},
+        dependencies=build_web_dependencies(hub, assistant),
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[prometheus.middleware],
         cors_config=CORSConfig(allow_origins=settings.cors_origins) if settings.cors_origins else None,

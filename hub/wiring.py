@@ -12,12 +12,17 @@ from ai.bot.assistant import Bot
 from ai.encoder import Encoder
 from ai.recommend.index import CatalogIndexes, subscribe_catalog_index
 from domains.kernel.runtime import Hub
+from domains.kernel.storage import LocalStorage
+from domains.notifications.local_outbox import LocalOutbox
+from domains.notifications.service import NotificationConfig
 from domains.reminders.service import ReminderService
+from domains.vouchers.codes import VoucherCodes
 from hub.worker.outbox import outbox_jobs, subscribe_notifications
 from hub.worker.scheduler import Job
 from realtime import bot, broadcast, chat, itinerary, rooms
 from realtime.server import Realtime
 from web.auth import authenticate
+from web.deps import web_dependencies
 from web.pages import api_docs
 from web.routes.auth import AuthController, me
 from web.routes.board import board, group_missing
@@ -77,6 +82,21 @@ API = Router(
 PUBLIC: list[ControllerRouterHandler] = [health, readiness, api_docs, *PAGES]
 
 
+def build_web_dependencies(hub: Hub, assistant: Assistant) -> dict[str, Provide]:
+    """What route handlers receive: the per-request unit of work and services, and the per-process
+    objects (file storage, the local outbox, voucher codes, notification settings, the assistant and the
+    catalog indexes), built here once."""
+    settings = hub.settings
+    return web_dependencies(
+        storage=LocalStorage(settings.files_dir),
+        outbox=LocalOutbox(settings.outbox_dir),
+        voucher_codes=VoucherCodes.from_secret(hub.tokens.secret),
+        notification_config=NotificationConfig(mail_domain=settings.mail_domain, quiet_hours=settings.quiet_hours),
+        assistant=assistant.bot,
+        catalog_indexes=assistant.indexes,
+    )
+
+
 def build_jobs(hub: Hub) -> list[Job]:
     """The periodic work: chase missing data, deliver the outbox."""
 
@@ -108,21 +128,6 @@ def build_assistant(hub: Hub) -> Assistant:
     indexes = CatalogIndexes(hub, Encoder())
     subscribe_catalog_index(hub, indexes)
     return Assistant(Bot(hub, indexes), indexes)
-
-
-def assistant_dependencies(assistant: Assistant) -> dict[str, Provide]:
-    """App-level Litestar dependencies: `assistant: Bot` and `catalog_indexes: CatalogIndexes` in handlers."""
-
-    def provide_assistant() -> Bot:
-        return assistant.bot
-
-    def provide_catalog_indexes() -> CatalogIndexes:
-        return assistant.indexes
-
-    return {
-        "assistant": Provide(provide_assistant, sync_to_thread=False),
-        "catalog_indexes": Provide(provide_catalog_indexes, sync_to_thread=False),
-    }
 
 
 def build_realtime(hub: Hub, assistant: Assistant) -> Realtime:

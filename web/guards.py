@@ -1,4 +1,4 @@
-"""Route guards built on the shared RBAC check in `domains.kernel.security`."""
+"""Route guards built on the shared RBAC check in `domains.kernel.security`: one guard per role set."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from litestar.types import Guard
 
 from domains.auth.service import Identity
 from domains.kernel.errors import Forbidden
-from domains.kernel.security import Role, require_role
+from domains.kernel.security import OFFICE_ROLES, STAFF_ROLES, Role, require_role
 
 
 def current_identity(connection: ASGIConnection) -> Identity:  # type: ignore[type-arg]
@@ -29,3 +29,10 @@ def roles(*allowed: Role) -> Guard:
         require_role(current_identity(connection).principal, *allowed)
 
     return guard
+
+
+ADMINS = roles(Role.ADMIN)
+OFFICE = roles(*OFFICE_ROLES)
+STAFF = roles(*STAFF_ROLES)
+PARTNERS = roles(Role.PARTNER)
+OFFICE_OR_PARTNER = roles(*OFFICE_ROLES, Role.PARTNER)

@@ -9,11 +9,10 @@ from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domains.kernel.errors import Forbidden, Invalid
-from domains.kernel.security import Principal, Role
+from domains.kernel.security import OFFICE_ROLES, Principal, Role
 from domains.models import Assignment, Booking, Group, Participant, StaffMember
 
 BOARD_ROOM = "board:dispatch"
-OFFICE_ROLES = frozenset({Role.ADMIN, Role.DISPATCHER, Role.COORDINATOR})
 FIELD_ROLES = frozenset({Role.GUIDE, Role.DRIVER})
 DENIED = "forbidden"
 

@@ -15,7 +15,7 @@ from typing import Any
 import msgspec
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domains.conversations.access import BOARD_ROOM, FIELD_ROLES, OFFICE_ROLES, RoomAccess
+from domains.conversations.access import BOARD_ROOM, FIELD_ROLES, RoomAccess
 from domains.conversations.log import RoomLog
 from domains.groups.service import group_room
 from domains.itineraries import store
@@ -36,7 +36,7 @@ from domains.kernel.bus import EventBus
 from domains.kernel.db import utcnow
 from domains.kernel.errors import Forbidden, Invalid
 from domains.kernel.lookup import get_scoped
-from domains.kernel.security import Principal
+from domains.kernel.security import OFFICE_ROLES, Principal
 from domains.models import CatalogItem, Group, Itinerary, ItineraryOp
 
 EDITORS = OFFICE_ROLES | FIELD_ROLES

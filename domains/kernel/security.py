@@ -35,6 +35,8 @@ class Role(enum.StrEnum):
 
 
 STAFF_ROLES = frozenset({Role.ADMIN, Role.DISPATCHER, Role.COORDINATOR, Role.GUIDE, Role.DRIVER})
+# The office plans groups, assigns people and issues vouchers; guides and drivers work in the field.
+OFFICE_ROLES = frozenset({Role.ADMIN, Role.DISPATCHER, Role.COORDINATOR})
 
 
 def hash_password(password: str) -> str:

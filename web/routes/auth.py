@@ -10,8 +10,8 @@ from domains.auth.schemas import LoginRequest, RefreshRequest, TokenPair, TotpCo
 from domains.auth.service import AuthService
 from domains.kernel.errors import Unauthenticated
 from domains.users.schemas import UserOut
-from domains.users.service import UserService, user_out
-from web.deps import HubDep, IdentityDep
+from domains.users.service import user_out
+from web.deps import HubDep, IdentityDep, ServicesDep
 
 
 def client_address(request: Request) -> str:  # type: ignore[type-arg]
@@ -44,24 +44,21 @@ class AuthController(Controller):
             return await AuthService(uow.session, uow.bus, hub.tokens).refresh(data.refresh_token)
 
     @post("/logout", status_code=HTTP_204_NO_CONTENT)
-    async def logout(self, identity: IdentityDep, hub: HubDep) -> None:
+    async def logout(self, identity: IdentityDep, services: ServicesDep) -> None:
         """End this session: its refresh tokens stop working and its access tokens are refused."""
-        async with hub.unit_of_work(identity.principal.org_id) as uow:
-            await AuthService(uow.session, uow.bus, hub.tokens).logout(identity.principal)
+        await services.auth.logout(identity.principal)
 
     @post("/totp/setup", status_code=HTTP_200_OK)
-    async def totp_setup(self, identity: IdentityDep, hub: HubDep) -> TotpSetup:
+    async def totp_setup(self, identity: IdentityDep, services: ServicesDep) -> TotpSetup:
         """Start two-factor enrolment: returns the secret and an otpauth:// URI for an authenticator app."""
-        async with hub.unit_of_work(identity.principal.org_id) as uow:
-            user = await UserService(uow.session, uow.bus).get(identity.principal.user_id)
-            return await AuthService(uow.session, uow.bus, hub.tokens).start_totp_setup(user)
+        user = await services.users.get(identity.principal.user_id)
+        return await services.auth.start_totp_setup(user)
 
     @post("/totp/confirm", status_code=HTTP_204_NO_CONTENT)
-    async def totp_confirm(self, data: JSONBody[TotpConfirm], identity: IdentityDep, hub: HubDep) -> None:
+    async def totp_confirm(self, data: JSONBody[TotpConfirm], identity: IdentityDep, services: ServicesDep) -> None:
         """Finish enrolment with a current code; from then on sign-in asks for one."""
-        async with hub.unit_of_work(identity.principal.org_id) as uow:
-            user = await UserService(uow.session, uow.bus).get(identity.principal.user_id)
-            await AuthService(uow.session, uow.bus, hub.tokens).confirm_totp(user, data.code)
+        user = await services.users.get(identity.principal.user_id)
+        await services.auth.confirm_totp(user, data.code)
 
 
 @get("/me", tags=["auth"])

@@ -11,23 +11,20 @@ from litestar.params import FromPath, FromQuery
 
 from domains.board.completeness import area_status, missing_for
 from domains.board.service import BoardRow, board_rows
-from domains.groups.service import GroupService
 from domains.kernel.errors import Invalid
-from domains.kernel.security import Role
 from realtime.server import Realtime
-from web.deps import HubDep, IdentityDep
-from web.guards import roles
+from web.deps import HubDep, ServicesDep
+from web.guards import OFFICE
 from web.routes.presenters import group_out
 
-OFFICE = roles(Role.ADMIN, Role.DISPATCHER, Role.COORDINATOR)
 MAX_WINDOW_DAYS = 366
 
 
 @get("/board", guards=[OFFICE], tags=["board"])
 async def board(
     request: Request[Any, Any, Any],
-    identity: IdentityDep,
     hub: HubDep,
+    services: ServicesDep,
     date_from: FromQuery[date | None] = None,
     to: FromQuery[date | None] = None,
 ) -> dict[str, Any]:
@@ -37,8 +34,7 @@ async def board(
     end = to or start + timedelta(days=14)
     if end < start or (end - start).days > MAX_WINDOW_DAYS:
         raise Invalid(f"the window must run forwards and span at most {MAX_WINDOW_DAYS} days")
-    async with hub.unit_of_work(identity.principal.org_id) as uow:
-        rows = await board_rows(uow.session, start, end)
+    rows = await board_rows(services.session, start, end)
     realtime: Realtime = request.app.state.realtime
     online = await realtime.online({p["user_id"] for row in rows for p in row.people if p["user_id"]})
     today = hub.clock().date()
@@ -59,11 +55,10 @@ async def board(
 
 
 @get("/groups/{group_id:uuid}/missing", guards=[OFFICE], tags=["board"])
-async def group_missing(group_id: FromPath[uuid.UUID], identity: IdentityDep, hub: HubDep) -> dict[str, Any]:
+async def group_missing(group_id: FromPath[uuid.UUID], hub: HubDep, services: ServicesDep) -> dict[str, Any]:
     """What the group still lacks, each item with its severity, and how often it is being chased."""
-    async with hub.unit_of_work(identity.principal.org_id) as uow:
-        group = await GroupService(uow.session, uow.bus).get_group(group_id)
-        items = (await missing_for(uow.session, [group]))[group.id]
+    group = await services.groups.get_group(group_id)
+    items = (await missing_for(services.session, [group]))[group.id]
     row = BoardRow(group=group, missing=items)
     return {
         "group_id": str(group.id),

@@ -5,14 +5,13 @@ from __future__ import annotations
 import msgspec
 from litestar import Controller, post
 from litestar.connection import ASGIConnection
-from litestar.di import NamedDependency
 from litestar.handlers.base import BaseRouteHandler
 from litestar.params import JSONBody
 
-from ai.bot.assistant import STAFF_REFUSAL, Bot, BotReply
+from ai.bot.assistant import STAFF_REFUSAL, BotReply
 from domains.kernel.errors import Forbidden
 from domains.kernel.security import Role
-from web.deps import IdentityDep
+from web.deps import AssistantDep, IdentityDep
 from web.guards import current_identity
 
 
@@ -31,7 +30,7 @@ class BotController(Controller):
     guards = [travelers_only]
 
     @post("/messages", status_code=200)
-    async def ask(self, data: JSONBody[BotMessage], identity: IdentityDep, assistant: NamedDependency[Bot]) -> BotReply:
+    async def ask(self, data: JSONBody[BotMessage], identity: IdentityDep, assistant: AssistantDep) -> BotReply:
         """The reply, grounded in the traveler's own trip; `handoff: true` when a person will answer instead
         (in the group room). 422 for an empty or oversized text, 403 for staff."""
         return await assistant.answer(identity.principal, data.text)

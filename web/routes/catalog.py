@@ -13,14 +13,11 @@ from litestar import Controller, delete, get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from domains.catalog.schemas import CatalogItemCreate, CatalogItemOut, CatalogItemUpdate, CatalogPage, Kind
-from domains.catalog.service import MAX_PAGE, CatalogService
-from domains.kernel.security import Role
+from domains.catalog.service import MAX_PAGE
 from domains.models import CatalogItem
-from web.deps import HubDep, IdentityDep
-from web.guards import roles
+from web.deps import IdentityDep, ServicesDep
+from web.guards import OFFICE, STAFF
 
-OFFICE = roles(Role.ADMIN, Role.DISPATCHER, Role.COORDINATOR)
-STAFF = roles(Role.ADMIN, Role.DISPATCHER, Role.COORDINATOR, Role.GUIDE, Role.DRIVER)
 ItemId = FromPath[uuid.UUID]
 
 
@@ -56,8 +53,7 @@ class CatalogController(Controller):
     @get("/", guards=[STAFF])
     async def list_items(
         self,
-        identity: IdentityDep,
-        hub: HubDep,
+        services: ServicesDep,
         kind: FromQuery[Kind | None] = None,
         city: Annotated[str | None, QueryParameter(name="city", max_length=100)] = None,
         include_retired: FromQuery[bool] = False,
@@ -65,34 +61,29 @@ class CatalogController(Controller):
         limit: Annotated[int, QueryParameter(name="limit", ge=1, le=MAX_PAGE)] = 50,
     ) -> CatalogPage:
         """Items by city, kind and name; filter by `kind` and `city` (any case); page with offset/limit."""
-        async with hub.unit_of_work(identity.principal.org_id) as uow:
-            rows, total = await CatalogService(uow.session, uow.bus).list_items(
-                kind=kind, city=city, include_retired=include_retired, offset=offset, limit=limit
-            )
-            return CatalogPage(items=[catalog_item_out(row) for row in rows], total=total, offset=offset, limit=limit)
+        rows, total = await services.catalog.list_items(
+            kind=kind, city=city, include_retired=include_retired, offset=offset, limit=limit
+        )
+        return CatalogPage(items=[catalog_item_out(row) for row in rows], total=total, offset=offset, limit=limit)
 
     @get("/{item_id:uuid}", guards=[STAFF])
-    async def get_item(self, item_id: ItemId, identity: IdentityDep, hub: HubDep) -> CatalogItemOut:
-        async with hub.unit_of_work(identity.principal.org_id) as uow:
-            return catalog_item_out(await CatalogService(uow.session, uow.bus).get_item(item_id))
+    async def get_item(self, item_id: ItemId, services: ServicesDep) -> CatalogItemOut:
+        return catalog_item_out(await services.catalog.get_item(item_id))
 
     @post("/", guards=[OFFICE])
-    async def add_item(self, data: JSONBody[CatalogItemCreate], identity: IdentityDep, hub: HubDep) -> CatalogItemOut:
-        async with hub.unit_of_work(identity.principal.org_id) as uow:
-            return catalog_item_out(
-                await CatalogService(uow.session, uow.bus).add_item(identity.principal.org_id, data)
-            )
+    async def add_item(
+        self, data: JSONBody[CatalogItemCreate], identity: IdentityDep, services: ServicesDep
+    ) -> CatalogItemOut:
+        return catalog_item_out(await services.catalog.add_item(identity.principal.org_id, data))
 
     @patch("/{item_id:uuid}", guards=[OFFICE])
     async def update_item(
-        self, item_id: ItemId, data: JSONBody[CatalogItemUpdate], identity: IdentityDep, hub: HubDep
+        self, item_id: ItemId, data: JSONBody[CatalogItemUpdate], services: ServicesDep
     ) -> CatalogItemOut:
         """Change the named fields; 409 for a retired item."""
-        async with hub.unit_of_work(identity.principal.org_id) as uow:
-            return catalog_item_out(await CatalogService(uow.session, uow.bus).update_item(item_id, data))
+        return catalog_item_out(await services.catalog.update_item(item_id, data))
 
     @delete("/{item_id:uuid}", guards=[OFFICE])
-    async def retire_item(self, item_id: ItemId, identity: IdentityDep, hub: HubDep) -> None:
+    async def retire_item(self, item_id: ItemId, services: ServicesDep) -> None:
         """Retire the item (204); 409 when it is already retired."""
-        async with hub.unit_of_work(identity.principal.org_id) as uow:
-            await CatalogService(uow.session, uow.bus).retire_item(item_id)
+        await services.catalog.retire_item(item_id)

@@ -12,9 +12,8 @@ from litestar.response import File
 from domains.conversations.access import RoomAccess
 from domains.conversations.service import ConversationService
 from domains.kernel.errors import Forbidden, TooLarge
-from domains.kernel.storage import LocalStorage
 from domains.models import SharedFile
-from web.deps import HubDep, IdentityDep
+from web.deps import HubDep, IdentityDep, ServicesDep, StorageDep
 from web.guards import enrolled
 from web.uploads import FilePart, boundary_of, file_chunks, sanitize_filename, sniff_content_type
 
@@ -32,8 +31,11 @@ class FileController(Controller):
         request: Request[Any, Any, Any],
         identity: IdentityDep,
         hub: HubDep,
+        storage: StorageDep,
     ) -> dict[str, object]:
         """Share a file in a room (multipart/form-data, one file field). 413 above the size limit."""
+        # Two short units of work instead of the request's one: the bytes are received and stored outside any
+        # transaction, so a slow upload never holds the database.
         principal = identity.principal
         async with hub.unit_of_work(principal.org_id) as uow:
             room = str(await RoomAccess(uow.session).check_join(principal, room))
@@ -42,7 +44,6 @@ class FileController(Controller):
         if declared and declared.isdigit() and int(declared) > limit + 64 * 1024:
             raise TooLarge(f"the file is larger than the limit of {limit // (1024 * 1024)} MB")
         part = FilePart()
-        storage = LocalStorage(hub.settings.files_dir)
         blob = await storage.save(
             file_chunks(request.stream(), boundary_of(request.headers.get("content-type", "")), part), limit
         )
@@ -59,17 +60,18 @@ class FileController(Controller):
         return {"file": shared}
 
     @get("/files/{file_id:uuid}")
-    async def download(self, file_id: FromPath[uuid.UUID], identity: IdentityDep, hub: HubDep) -> File:
+    async def download(
+        self, file_id: FromPath[uuid.UUID], identity: IdentityDep, services: ServicesDep, storage: StorageDep
+    ) -> File:
         """The file's bytes, for members of the room it was shared in."""
-        async with hub.unit_of_work(identity.principal.org_id) as uow:
-            file = await ConversationService(uow.session, uow.bus).get_file(file_id)
-            try:
-                await RoomAccess(uow.session).check_join(identity.principal, file.room)
-            except Forbidden:
-                raise Forbidden("only members of the room can open its files") from None
+        file = await services.conversations.get_file(file_id)
+        try:
+            await services.room_access.check_join(identity.principal, file.room)
+        except Forbidden:
+            raise Forbidden("only members of the room can open its files") from None
         disposition: Literal["inline", "attachment"] = "inline" if file.content_type in INLINE_TYPES else "attachment"
         return File(
-            path=LocalStorage(hub.settings.files_dir).path(file.sha256),
+            path=storage.path(file.sha256),
             media_type=file.content_type,
             content_disposition_type=disposition,
             filename=file.name,

@@ -17,14 +17,11 @@ from domains.flights.schemas import (
     PassengerCreate,
     PassengerOut,
 )
-from domains.flights.service import FlightService, duration, local_time
+from domains.flights.service import duration, local_time
 from domains.groups.people import mask_passport
-from domains.kernel.security import Role
 from domains.models import Flight, FlightPassenger, Participant
-from web.deps import HubDep, IdentityDep
-from web.guards import roles
-
-OFFICE = roles(Role.ADMIN, Role.DISPATCHER, Role.COORDINATOR)
+from web.deps import ServicesDep
+from web.guards import OFFICE
 
 
 def flight_out(flight: Flight) -> FlightOut:
@@ -76,43 +73,37 @@ class FlightController(Controller):
 
     @post("/groups/{group_id:uuid}/flights")
     async def add_flight(
-        self, group_id: FromPath[uuid.UUID], data: JSONBody[FlightCreate], identity: IdentityDep, hub: HubDep
+        self, group_id: FromPath[uuid.UUID], data: JSONBody[FlightCreate], services: ServicesDep
     ) -> FlightOut:
         """Local departure/arrival times with their airports' IANA zones; stored as UTC instants."""
-        async with hub.unit_of_work(identity.principal.org_id) as uow:
-            return flight_out(await FlightService(uow.session, uow.bus).add_flight(group_id, data))
+        return flight_out(await services.flights.add_flight(group_id, data))
 
     @get("/groups/{group_id:uuid}/flights")
-    async def list_flights(self, group_id: FromPath[uuid.UUID], identity: IdentityDep, hub: HubDep) -> list[FlightOut]:
-        async with hub.unit_of_work(identity.principal.org_id) as uow:
-            return [flight_out(row) for row in await FlightService(uow.session, uow.bus).list_flights(group_id)]
+    async def list_flights(self, group_id: FromPath[uuid.UUID], services: ServicesDep) -> list[FlightOut]:
+        return [flight_out(row) for row in await services.flights.list_flights(group_id)]
 
     @get("/flights/{flight_id:uuid}")
-    async def get_flight(self, flight_id: FromPath[uuid.UUID], identity: IdentityDep, hub: HubDep) -> FlightOut:
-        async with hub.unit_of_work(identity.principal.org_id) as uow:
-            return flight_out(await FlightService(uow.session, uow.bus).get_flight(flight_id))
+    async def get_flight(self, flight_id: FromPath[uuid.UUID], services: ServicesDep) -> FlightOut:
+        return flight_out(await services.flights.get_flight(flight_id))
 
     @patch("/flights/{flight_id:uuid}")
     async def change_flight(
-        self, flight_id: FromPath[uuid.UUID], data: JSONBody[FlightUpdate], identity: IdentityDep, hub: HubDep
+        self, flight_id: FromPath[uuid.UUID], data: JSONBody[FlightUpdate], services: ServicesDep
     ) -> FlightOut:
         """A schedule change or a new gate; the whole flight is checked again."""
-        async with hub.unit_of_work(identity.principal.org_id) as uow:
-            return flight_out(await FlightService(uow.session, uow.bus).change_flight(flight_id, data))
+        return flight_out(await services.flights.change_flight(flight_id, data))
 
     @post("/flights/{flight_id:uuid}/passengers")
     async def add_passenger(
-        self, flight_id: FromPath[uuid.UUID], data: JSONBody[PassengerCreate], identity: IdentityDep, hub: HubDep
+        self, flight_id: FromPath[uuid.UUID], data: JSONBody[PassengerCreate], services: ServicesDep
     ) -> PassengerOut:
         """A participant of the flight's group boards (422 for anyone else, 409 when already on board)."""
-        async with hub.unit_of_work(identity.principal.org_id) as uow:
-            return passenger_out(await FlightService(uow.session, uow.bus).add_passenger(flight_id, data))
+        return passenger_out(await services.flights.add_passenger(flight_id, data))
 
     @get("/groups/{group_id:uuid}/manifest")
-    async def manifest(self, group_id: FromPath[uuid.UUID], identity: IdentityDep, hub: HubDep) -> Manifest:
+    async def manifest(self, group_id: FromPath[uuid.UUID], services: ServicesDep) -> Manifest:
         """Passengers by flight with seats, booking references and needs; who has no flight yet."""
-        async with hub.unit_of_work(identity.principal.org_id) as uow:
-            flights, grounded = await FlightService(uow.session, uow.bus).manifest(group_id)
+        flights, grounded = await services.flights.manifest(group_id)
         return Manifest(
             group_id=str(group_id),
             flights=[

@@ -13,22 +13,12 @@ import msgspec
 from litestar import Controller, MediaType, Response, get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody
 
-from domains.auth.service import Identity
 from domains.itineraries import ical, printable
 from domains.itineraries.schemas import HistoryEntry, ItineraryOut, ItinerarySettings, RestoreRequest
-from domains.itineraries.service import ItineraryService
-from domains.kernel.runtime import Hub
-from domains.kernel.security import Role
-from web.deps import HubDep, IdentityDep
-from web.guards import enrolled, roles
+from web.deps import HubDep, IdentityDep, ServicesDep
+from web.guards import OFFICE, enrolled
 
 GroupId = FromPath[uuid.UUID]
-OFFICE = roles(Role.ADMIN, Role.DISPATCHER, Role.COORDINATOR)
-
-
-async def _snapshot(hub: Hub, identity: Identity, group_id: uuid.UUID, at_seq: int | None = None) -> ItineraryOut:
-    async with hub.unit_of_work(identity.principal.org_id) as uow:
-        return await ItineraryService(uow.session, uow.bus).snapshot(identity.principal, group_id, at_seq)
 
 
 def _download(name: str, extension: str) -> dict[str, str]:
@@ -43,48 +33,43 @@ class ItineraryController(Controller):
 
     @get("/itinerary")
     async def get_itinerary(
-        self, group_id: GroupId, identity: IdentityDep, hub: HubDep, at_seq: FromQuery[int | None] = None
+        self, group_id: GroupId, identity: IdentityDep, services: ServicesDep, at_seq: FromQuery[int | None] = None
     ) -> ItineraryOut:
         """The itinerary now (`seq`: rejoin the room with `since` = seq), or as it was at `at_seq`."""
-        return await _snapshot(hub, identity, group_id, at_seq)
+        return await services.itineraries.snapshot(identity.principal, group_id, at_seq)
 
     @get("/itinerary/history")
     async def get_history(
         self,
         group_id: GroupId,
         identity: IdentityDep,
-        hub: HubDep,
+        services: ServicesDep,
         before_seq: FromQuery[int | None] = None,
         limit: FromQuery[int] = 50,
     ) -> list[HistoryEntry]:
         """Who changed what, when: newest first; page back with `before_seq` (limit ≤ 100)."""
-        async with hub.unit_of_work(identity.principal.org_id) as uow:
-            return await ItineraryService(uow.session, uow.bus).history(identity.principal, group_id, before_seq, limit)
+        return await services.itineraries.history(identity.principal, group_id, before_seq, limit)
 
     @post("/itinerary/restore", status_code=200)
     async def restore(
-        self, group_id: GroupId, data: JSONBody[RestoreRequest], identity: IdentityDep, hub: HubDep
+        self, group_id: GroupId, data: JSONBody[RestoreRequest], identity: IdentityDep, services: ServicesDep
     ) -> dict[str, Any]:
         """Bring the itinerary back to how it was at `seq`: a `restore` op, broadcast like any other."""
-        async with hub.unit_of_work(identity.principal.org_id) as uow:
-            applied = await ItineraryService(uow.session, uow.bus).restore(
-                identity.principal, identity.user.name, group_id, data.seq, data.client_op_id
-            )
+        applied = await services.itineraries.restore(
+            identity.principal, identity.user.name, group_id, data.seq, data.client_op_id
+        )
         return msgspec.to_builtins(applied)  # type: ignore[no-any-return]
 
     @patch("/itinerary/settings", guards=[OFFICE])
     async def settings(
-        self, group_id: GroupId, data: JSONBody[ItinerarySettings], identity: IdentityDep, hub: HubDep
+        self, group_id: GroupId, data: JSONBody[ItinerarySettings], identity: IdentityDep, services: ServicesDep
     ) -> ItineraryOut:
         """The travel speed (km/h) the gap check assumes between places; default 30."""
-        async with hub.unit_of_work(identity.principal.org_id) as uow:
-            return await ItineraryService(uow.session, uow.bus).set_travel_speed(
-                identity.principal, group_id, data.travel_speed_kmh
-            )
+        return await services.itineraries.set_travel_speed(identity.principal, group_id, data.travel_speed_kmh)
 
     @get("/itinerary.json")
-    async def export_json(self, group_id: GroupId, identity: IdentityDep, hub: HubDep) -> Response[bytes]:
-        itinerary = await _snapshot(hub, identity, group_id)
+    async def export_json(self, group_id: GroupId, identity: IdentityDep, services: ServicesDep) -> Response[bytes]:
+        itinerary = await services.itineraries.snapshot(identity.principal, group_id)
         return Response(
             msgspec.json.encode(itinerary),
             media_type=MediaType.JSON,
@@ -92,9 +77,11 @@ class ItineraryController(Controller):
         )
 
     @get("/itinerary.ics")
-    async def export_ics(self, group_id: GroupId, identity: IdentityDep, hub: HubDep) -> Response[bytes]:
+    async def export_ics(
+        self, group_id: GroupId, identity: IdentityDep, hub: HubDep, services: ServicesDep
+    ) -> Response[bytes]:
         """iCalendar: one event per timed item, in the group's time zone."""
-        itinerary = await _snapshot(hub, identity, group_id)
+        itinerary = await services.itineraries.snapshot(identity.principal, group_id)
         return Response(
             ical.render(itinerary, hub.clock()).encode("utf-8"),
             media_type="text/calendar; charset=utf-8",
@@ -102,6 +89,7 @@ class ItineraryController(Controller):
         )
 
     @get("/itinerary.html", media_type=MediaType.HTML)
-    async def export_html(self, group_id: GroupId, identity: IdentityDep, hub: HubDep) -> Response[str]:
+    async def export_html(self, group_id: GroupId, identity: IdentityDep, services: ServicesDep) -> Response[str]:
         """A printable page (no scripts)."""
-        return Response(printable.render(await _snapshot(hub, identity, group_id)), media_type=MediaType.HTML)
+        itinerary = await services.itineraries.snapshot(identity.principal, group_id)
+        return Response(printable.render(itinerary), media_type=MediaType.HTML)

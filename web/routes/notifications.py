@@ -13,11 +13,8 @@ from sqlalchemy import select
 
 from domains.kernel.errors import Invalid, NotFound
 from domains.kernel.lookup import get_scoped
-from domains.kernel.security import Role
 from domains.models import Notification, NotificationPreference
 from domains.notifications.addresses import BadAddress, email_address
-from domains.notifications.local_outbox import LocalOutbox
-from domains.notifications.preferences import PreferenceService
 from domains.notifications.schemas import (
     NotificationDetail,
     NotificationOut,
@@ -26,12 +23,10 @@ from domains.notifications.schemas import (
     SenderIn,
     SenderOut,
 )
-from domains.notifications.senders import CATEGORY_DESKS, DESKS, SenderDirectory
-from web.deps import HubDep, IdentityDep
-from web.guards import roles
+from domains.notifications.senders import CATEGORY_DESKS, DESKS
+from web.deps import IdentityDep, OutboxDep, ServicesDep, UowDep
+from web.guards import ADMINS, OFFICE
 
-ADMIN = roles(Role.ADMIN)
-OFFICE = roles(Role.ADMIN, Role.DISPATCHER, Role.COORDINATOR)
 Kind = Literal["staff", "partner", "user"]
 Status = Literal["pending", "sent", "delivered", "failed", "dead", "skipped"]
 
@@ -56,13 +51,12 @@ def preference_out(row: NotificationPreference) -> PreferenceOut:
 class OutboxController(Controller):
     path = "/outbox"
     tags = ["notifications"]
-    guards = [ADMIN]
+    guards = [ADMINS]
 
     @get("/")
     async def list_outbox(
         self,
-        identity: IdentityDep,
-        hub: HubDep,
+        uow: UowDep,
         status: FromQuery[Status | None] = None,
         channel: FromQuery[Literal["email", "sms"] | None] = None,
         limit: FromQuery[int] = 100,
@@ -75,16 +69,14 @@ class OutboxController(Controller):
             query = query.where(Notification.status == status)
         if channel is not None:
             query = query.where(Notification.channel == channel)
-        async with hub.unit_of_work(identity.principal.org_id) as uow:
-            return [notification_out(row) for row in (await uow.session.execute(query)).scalars()]
+        return [notification_out(row) for row in (await uow.session.execute(query)).scalars()]
 
     @get("/{notification_id:uuid}")
     async def get_notification(
-        self, notification_id: FromPath[uuid.UUID], identity: IdentityDep, hub: HubDep
+        self, notification_id: FromPath[uuid.UUID], uow: UowDep, outbox: OutboxDep
     ) -> NotificationDetail:
-        async with hub.unit_of_work(identity.principal.org_id) as uow:
-            row = await get_scoped(uow.session, Notification, notification_id, "notification")
-        file = LocalOutbox(hub.settings.outbox_dir).find(row.id)
+        row = await get_scoped(uow.session, Notification, notification_id, "notification")
+        file = outbox.find(row.id)
         return NotificationDetail(
             **{field: getattr(notification_out(row), field) for field in NotificationOut.__struct_fields__},
             body=row.body, html_body=row.html_body, idempotency_key=row.idempotency_key, event_name=row.event_name,
@@ -95,13 +87,10 @@ class OutboxController(Controller):
         )  # fmt: skip
 
     @get("/{notification_id:uuid}/file")
-    async def get_file(
-        self, notification_id: FromPath[uuid.UUID], identity: IdentityDep, hub: HubDep
-    ) -> Response[bytes]:
+    async def get_file(self, notification_id: FromPath[uuid.UUID], uow: UowDep, outbox: OutboxDep) -> Response[bytes]:
         """The message exactly as the local outbox wrote it (`.eml` opens in any mail program)."""
-        async with hub.unit_of_work(identity.principal.org_id) as uow:
-            row = await get_scoped(uow.session, Notification, notification_id, "notification")
-        file = LocalOutbox(hub.settings.outbox_dir).find(row.id)
+        row = await get_scoped(uow.session, Notification, notification_id, "notification")
+        file = outbox.find(row.id)
         if file is None:
             raise NotFound("this notification was not written to the local outbox")
         media_type = "message/rfc822" if file.suffix == ".eml" else "text/plain; charset=utf-8"
@@ -116,16 +105,14 @@ class NotificationSettingsController(Controller):
     tags = ["notifications"]
 
     @get("/preferences", guards=[OFFICE])
-    async def list_preferences(self, identity: IdentityDep, hub: HubDep) -> list[PreferenceOut]:
-        async with hub.unit_of_work(identity.principal.org_id) as uow:
-            return [preference_out(row) for row in await PreferenceService(uow.session).list()]
+    async def list_preferences(self, services: ServicesDep) -> list[PreferenceOut]:
+        return [preference_out(row) for row in await services.preferences.list()]
 
     @get("/preferences/{kind:str}/{recipient_id:uuid}", guards=[OFFICE])
     async def get_preference(
-        self, kind: FromPath[Kind], recipient_id: FromPath[uuid.UUID], identity: IdentityDep, hub: HubDep
+        self, kind: FromPath[Kind], recipient_id: FromPath[uuid.UUID], services: ServicesDep
     ) -> PreferenceOut:
-        async with hub.unit_of_work(identity.principal.org_id) as uow:
-            return preference_out(await PreferenceService(uow.session).get(kind, recipient_id))
+        return preference_out(await services.preferences.get(kind, recipient_id))
 
     @put("/preferences/{kind:str}/{recipient_id:uuid}", guards=[OFFICE])
     async def put_preference(
@@ -133,26 +120,21 @@ class NotificationSettingsController(Controller):
         kind: FromPath[Kind],
         recipient_id: FromPath[uuid.UUID],
         data: JSONBody[PreferenceIn],
-        identity: IdentityDep,
-        hub: HubDep,
+        services: ServicesDep,
     ) -> PreferenceOut:
         """Set how this staff member, partner or user hears from us (channels, language, quiet hours, opt-out)."""
-        async with hub.unit_of_work(identity.principal.org_id) as uow:
-            return preference_out(await PreferenceService(uow.session).put(kind, recipient_id, data))
+        return preference_out(await services.preferences.put(kind, recipient_id, data))
 
     @delete("/preferences/{kind:str}/{recipient_id:uuid}", guards=[OFFICE], status_code=204)
     async def delete_preference(
-        self, kind: FromPath[Kind], recipient_id: FromPath[uuid.UUID], identity: IdentityDep, hub: HubDep
+        self, kind: FromPath[Kind], recipient_id: FromPath[uuid.UUID], services: ServicesDep
     ) -> None:
-        async with hub.unit_of_work(identity.principal.org_id) as uow:
-            await PreferenceService(uow.session).delete(kind, recipient_id)
+        await services.preferences.delete(kind, recipient_id)
 
-    @get("/senders", guards=[ADMIN])
-    async def list_senders(self, identity: IdentityDep, hub: HubDep) -> list[SenderOut]:
+    @get("/senders", guards=[ADMINS])
+    async def list_senders(self, identity: IdentityDep, services: ServicesDep) -> list[SenderOut]:
         """Each desk's sender address and the message categories it sends."""
-        org_id = identity.principal.org_id
-        async with hub.unit_of_work(org_id) as uow:
-            addresses = await SenderDirectory(uow.session, hub.settings.mail_domain).addresses(org_id)
+        addresses = await services.senders.addresses(identity.principal.org_id)
         return [
             SenderOut(
                 desk=desk, email=email, name=name, categories=[c for c, (d, _) in CATEGORY_DESKS.items() if d == desk]
@@ -160,9 +142,9 @@ class NotificationSettingsController(Controller):
             for desk, (email, name) in addresses.items()
         ]
 
-    @put("/senders/{desk:str}", guards=[ADMIN])
+    @put("/senders/{desk:str}", guards=[ADMINS])
     async def put_sender(
-        self, desk: FromPath[str], data: JSONBody[SenderIn], identity: IdentityDep, hub: HubDep
+        self, desk: FromPath[str], data: JSONBody[SenderIn], identity: IdentityDep, services: ServicesDep
     ) -> SenderOut:
         if desk not in DESKS:
             raise Invalid(f"desk must be one of {', '.join(DESKS)}")
@@ -170,8 +152,6 @@ class NotificationSettingsController(Controller):
             email = email_address(data.email)
         except BadAddress as exc:
             raise Invalid(str(exc)) from None
-        org_id = identity.principal.org_id
-        async with hub.unit_of_work(org_id) as uow:
-            row = await SenderDirectory(uow.session, hub.settings.mail_domain).set_desk(org_id, desk, email, data.name)
+        row = await services.senders.set_desk(identity.principal.org_id, desk, email, data.name)
         categories = [c for c, (d, _) in CATEGORY_DESKS.items() if d == desk]
         return SenderOut(desk=row.desk, email=row.email, name=row.name, categories=categories)

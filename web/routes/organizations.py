@@ -5,12 +5,10 @@ from __future__ import annotations
 from litestar import Controller, get, put
 from litestar.params import JSONBody
 
-from domains.kernel.security import Role
 from domains.models import Organization
 from domains.organizations.schemas import OrganizationOut, SecurityPolicyUpdate
-from domains.organizations.service import OrganizationService
-from web.deps import HubDep, IdentityDep
-from web.guards import enrolled, roles
+from web.deps import IdentityDep, ServicesDep
+from web.guards import ADMINS, enrolled
 
 
 def organization_out(org: Organization) -> OrganizationOut:
@@ -28,17 +26,13 @@ class OrganizationController(Controller):
     tags = ["organization"]
 
     @get("/", guards=[enrolled])
-    async def get_organization(self, identity: IdentityDep, hub: HubDep) -> OrganizationOut:
-        async with hub.unit_of_work(identity.principal.org_id) as uow:
-            return organization_out(await OrganizationService(uow.session, uow.bus).get(identity.principal.org_id))
+    async def get_organization(self, identity: IdentityDep, services: ServicesDep) -> OrganizationOut:
+        return organization_out(await services.organizations.get(identity.principal.org_id))
 
-    @put("/security", guards=[roles(Role.ADMIN)])
+    @put("/security", guards=[ADMINS])
     async def set_security_policy(
-        self, data: JSONBody[SecurityPolicyUpdate], identity: IdentityDep, hub: HubDep
+        self, data: JSONBody[SecurityPolicyUpdate], identity: IdentityDep, services: ServicesDep
     ) -> OrganizationOut:
         """Require (or stop requiring) a TOTP second factor for every staff role."""
-        async with hub.unit_of_work(identity.principal.org_id) as uow:
-            org = await OrganizationService(uow.session, uow.bus).set_totp_policy(
-                identity.principal.org_id, data.require_totp_for_staff
-            )
-            return organization_out(org)
+        org_id = identity.principal.org_id
+        return organization_out(await services.organizations.set_totp_policy(org_id, data.require_totp_for_staff))

@@ -7,6 +7,7 @@ template what it needs to start; the data comes from the API, so pages and API s
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from typing import Any
 from urllib.parse import quote
 
@@ -20,7 +21,7 @@ from domains.groups.lifecycle import STATUSES
 from domains.kernel.errors import Forbidden, Invalid, NotFound, Unauthenticated
 from domains.kernel.lookup import get_scoped
 from domains.kernel.runtime import Hub
-from domains.kernel.security import SESSION_COOKIE, Role
+from domains.kernel.security import OFFICE_ROLES, SESSION_COOKIE, Role
 from domains.models import Group
 from web.deps import HubDep
 from web.routes.web_session import HOME_BY_ROLE
@@ -28,8 +29,7 @@ from web.routes.web_session import HOME_BY_ROLE
 Req = Request[Any, Any, Any]
 # Personal pages must never be served from a shared or back/forward cache to the next person.
 NO_STORE = {"Cache-Control": "no-store"}
-OFFICE = {Role.ADMIN, Role.DISPATCHER, Role.COORDINATOR}
-FIELD_AND_TRAVELERS = {Role.GUIDE, Role.DRIVER, Role.TRAVELER}
+FIELD_AND_TRAVELERS = frozenset({Role.GUIDE, Role.DRIVER, Role.TRAVELER})
 
 
 def safe_next(target: str | None) -> str | None:
@@ -74,7 +74,7 @@ def refused(identity: Identity, message: str, status_code: int = 403) -> Templat
     return render("refused.html", identity, status_code=status_code, message=message, title="Not available")
 
 
-async def signed_in_page(request: Req, hub: Hub, allowed: set[Role] | None) -> Identity | Redirect | Template:
+async def signed_in_page(request: Req, hub: Hub, allowed: AbstractSet[Role] | None) -> Identity | Redirect | Template:
     identity = await page_identity(request, hub)
     if identity is None:
         return signin_redirect(request)
@@ -119,7 +119,7 @@ async def signout() -> Template:
 
 @get("/board", include_in_schema=False)
 async def board_page(request: Req, hub: HubDep) -> Redirect | Template:
-    identity = await signed_in_page(request, hub, OFFICE)
+    identity = await signed_in_page(request, hub, OFFICE_ROLES)
     if not isinstance(identity, Identity):
         return identity
     today = hub.clock().date().isoformat()

@@ -12,14 +12,12 @@ import uuid
 from datetime import date
 
 from litestar import get
-from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 
-from ai.recommend.index import CatalogIndexes
 from ai.recommend.recommendations import Recommendation, parse_time, recommend_for_group
 from domains.itineraries.service import ItineraryService
 from domains.kernel.errors import Invalid
-from web.deps import HubDep, IdentityDep
+from web.deps import CatalogIndexesDep, HubDep, IdentityDep
 from web.guards import enrolled
 
 
@@ -68,7 +66,7 @@ async def group_recommendations(
     group_id: FromPath[uuid.UUID],
     identity: IdentityDep,
     hub: HubDep,
-    catalog_indexes: NamedDependency[CatalogIndexes],
+    catalog_indexes: CatalogIndexesDep,
     kind: FromQuery[str | None] = None,
     k: FromQuery[str | None] = None,
     city: FromQuery[str | None] = None,

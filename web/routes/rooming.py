@@ -10,7 +10,6 @@ from litestar import Controller, Request, get, patch, post, put
 from litestar.params import FromPath, JSONBody
 
 from domains.kernel.errors import Invalid, TooLarge, UnsupportedType
-from domains.kernel.security import Role
 from domains.rooming.importer import XLSX_TYPE, detect_kind, parse_rooming_file
 from domains.rooming.schemas import (
     ImportResult,
@@ -21,11 +20,10 @@ from domains.rooming.schemas import (
     RoomOut,
 )
 from domains.rooming.service import RoomingService, RoomingView
-from web.deps import HubDep, IdentityDep
-from web.guards import roles
+from web.deps import HubDep, IdentityDep, ServicesDep
+from web.guards import OFFICE
 from web.uploads import FilePart, boundary_of, file_chunks
 
-OFFICE = roles(Role.ADMIN, Role.DISPATCHER, Role.COORDINATOR)
 IMPORT_MAX_BYTES = 2 * 1024 * 1024
 CSV_TYPES = frozenset({"text/csv", "application/csv", "text/plain", "text/comma-separated-values"})
 
@@ -77,51 +75,46 @@ class RoomingController(Controller):
 
     @post("/groups/{group_id:uuid}/rooming-lists")
     async def create(
-        self, group_id: FromPath[uuid.UUID], data: JSONBody[RoomingListCreate], identity: IdentityDep, hub: HubDep
+        self, group_id: FromPath[uuid.UUID], data: JSONBody[RoomingListCreate], services: ServicesDep
     ) -> RoomingListOut:
-        async with hub.unit_of_work(identity.principal.org_id) as uow:
-            service = RoomingService(uow.session, uow.bus)
-            return rooming_out(await service.view((await service.create(group_id, data)).id))
+        rooming = services.rooming
+        return rooming_out(await rooming.view((await rooming.create(group_id, data)).id))
 
     @get("/groups/{group_id:uuid}/rooming-lists")
-    async def list_for_group(
-        self, group_id: FromPath[uuid.UUID], identity: IdentityDep, hub: HubDep
-    ) -> list[RoomingListOut]:
-        async with hub.unit_of_work(identity.principal.org_id) as uow:
-            service = RoomingService(uow.session, uow.bus)
-            return [rooming_out(await service.view(row.id)) for row in await service.list_for_group(group_id)]
+    async def list_for_group(self, group_id: FromPath[uuid.UUID], services: ServicesDep) -> list[RoomingListOut]:
+        rooming = services.rooming
+        return [rooming_out(await rooming.view(row.id)) for row in await rooming.list_for_group(group_id)]
 
     @get("/rooming-lists/{list_id:uuid}")
-    async def get_list(self, list_id: FromPath[uuid.UUID], identity: IdentityDep, hub: HubDep) -> RoomingListOut:
+    async def get_list(self, list_id: FromPath[uuid.UUID], services: ServicesDep) -> RoomingListOut:
         """The rooms, and `problems`: who is missing, in two rooms, or not in the group."""
-        async with hub.unit_of_work(identity.principal.org_id) as uow:
-            return rooming_out(await RoomingService(uow.session, uow.bus).view(list_id))
+        return rooming_out(await services.rooming.view(list_id))
 
     @patch("/rooming-lists/{list_id:uuid}")
     async def update(
-        self, list_id: FromPath[uuid.UUID], data: JSONBody[RoomingListUpdate], identity: IdentityDep, hub: HubDep
+        self, list_id: FromPath[uuid.UUID], data: JSONBody[RoomingListUpdate], services: ServicesDep
     ) -> RoomingListOut:
         """Hotel name, voucher, and who is knowingly not staying at this hotel."""
-        async with hub.unit_of_work(identity.principal.org_id) as uow:
-            service = RoomingService(uow.session, uow.bus)
-            return rooming_out(await service.view((await service.update(list_id, data)).id))
+        rooming = services.rooming
+        return rooming_out(await rooming.view((await rooming.update(list_id, data)).id))
 
     @put("/rooming-lists/{list_id:uuid}/rooms")
     async def replace_rooms(
-        self, list_id: FromPath[uuid.UUID], data: JSONBody[list[RoomIn]], identity: IdentityDep, hub: HubDep
+        self, list_id: FromPath[uuid.UUID], data: JSONBody[list[RoomIn]], services: ServicesDep
     ) -> RoomingListOut:
         """The whole room plan; someone in two rooms (or not in the group) is refused with 422."""
         if len(data) > 1000:
             raise Invalid("a rooming list holds at most 1000 rooms")
-        async with hub.unit_of_work(identity.principal.org_id) as uow:
-            service = RoomingService(uow.session, uow.bus)
-            return rooming_out(await service.view((await service.replace_rooms(list_id, data)).id))
+        rooming = services.rooming
+        return rooming_out(await rooming.view((await rooming.replace_rooms(list_id, data)).id))
 
     @post("/rooming-lists/{list_id:uuid}/import", status_code=200, request_max_body_size=IMPORT_MAX_BYTES + 65536)
     async def import_file(
         self, list_id: FromPath[uuid.UUID], request: Request[Any, Any, Any], identity: IdentityDep, hub: HubDep
     ) -> ImportResult:
         """The hotel's CSV/XLSX (room, room type, guest per row) applied as a difference; safe to repeat."""
+        # Two short units of work instead of the request's one: the upload is read and parsed outside any
+        # transaction, so a slow client never holds the database.
         async with hub.unit_of_work(identity.principal.org_id) as uow:
             await RoomingService(uow.session, uow.bus).get_list(list_id)  # 404 before reading a whole upload
         content, filename, media_type = await _read_upload(request)

@@ -14,11 +14,10 @@ import msgspec
 from litestar import get
 from litestar.params import FromPath
 
-from domains.conversations.access import RoomAccess
 from domains.groups.schemas import GroupOut
-from domains.groups.service import GroupService, group_room
+from domains.groups.service import group_room
 from domains.groups.team import TeamMember, team_of, trips_of
-from web.deps import HubDep, IdentityDep
+from web.deps import IdentityDep, ServicesDep
 from web.guards import enrolled
 from web.routes.presenters import group_out
 
@@ -62,21 +61,19 @@ def team_member_out(member: TeamMember) -> TeamMemberOut:
 
 
 @get("/me/trips", guards=[enrolled], tags=["groups"])
-async def my_trips(identity: IdentityDep, hub: HubDep) -> list[TripOut]:
+async def my_trips(identity: IdentityDep, services: ServicesDep) -> list[TripOut]:
     """The groups I travel with (travelers) or work for (guides, drivers), each with its team."""
-    async with hub.unit_of_work(identity.principal.org_id) as uow:
-        trips = []
-        for group in await trips_of(uow.session, identity.principal):
-            team = [team_member_out(m) for m in await team_of(uow.session, group.id)]
-            trips.append(TripOut(group=group_out(group), team=team))
-        return trips
+    trips = []
+    for group in await trips_of(services.session, identity.principal):
+        team = [team_member_out(m) for m in await team_of(services.session, group.id)]
+        trips.append(TripOut(group=group_out(group), team=team))
+    return trips
 
 
 @get("/groups/{group_id:uuid}/team", guards=[enrolled], tags=["groups"])
-async def group_team(group_id: FromPath[uuid.UUID], identity: IdentityDep, hub: HubDep) -> TripOut:
+async def group_team(group_id: FromPath[uuid.UUID], identity: IdentityDep, services: ServicesDep) -> TripOut:
     """The group and who looks after it, with contacts; for members of the group's room (403 otherwise)."""
-    async with hub.unit_of_work(identity.principal.org_id) as uow:
-        await RoomAccess(uow.session).check_join(identity.principal, group_room(group_id))
-        group = await GroupService(uow.session, uow.bus).get_group(group_id)
-        team = [team_member_out(m) for m in await team_of(uow.session, group.id)]
-        return TripOut(group=group_out(group), team=team)
+    await services.room_access.check_join(identity.principal, group_room(group_id))
+    group = await services.groups.get_group(group_id)
+    team = [team_member_out(m) for m in await team_of(services.session, group.id)]
+    return TripOut(group=group_out(group), team=team)

@@ -9,30 +9,23 @@ from litestar.params import FromPath, FromQuery, JSONBody
 
 from domains.kernel.security import Role
 from domains.users.schemas import UserCreate, UserOut
-from domains.users.service import UserService, user_out
-from web.deps import HubDep, IdentityDep
-from web.guards import roles
-
-STAFF_READERS = roles(Role.ADMIN, Role.DISPATCHER, Role.COORDINATOR)
+from domains.users.service import user_out
+from web.deps import IdentityDep, ServicesDep
+from web.guards import ADMINS, OFFICE
 
 
 class UserController(Controller):
     path = "/users"
     tags = ["users"]
 
-    @get("/", guards=[STAFF_READERS])
-    async def list_users(
-        self, identity: IdentityDep, hub: HubDep, role: FromQuery[Role | None] = None
-    ) -> list[UserOut]:
-        async with hub.unit_of_work(identity.principal.org_id) as uow:
-            return [user_out(user) for user in await UserService(uow.session, uow.bus).list_users(role)]
+    @get("/", guards=[OFFICE])
+    async def list_users(self, services: ServicesDep, role: FromQuery[Role | None] = None) -> list[UserOut]:
+        return [user_out(user) for user in await services.users.list_users(role)]
 
-    @get("/{user_id:uuid}", guards=[STAFF_READERS])
-    async def get_user(self, user_id: FromPath[uuid.UUID], identity: IdentityDep, hub: HubDep) -> UserOut:
-        async with hub.unit_of_work(identity.principal.org_id) as uow:
-            return user_out(await UserService(uow.session, uow.bus).get(user_id))
+    @get("/{user_id:uuid}", guards=[OFFICE])
+    async def get_user(self, user_id: FromPath[uuid.UUID], services: ServicesDep) -> UserOut:
+        return user_out(await services.users.get(user_id))
 
-    @post("/", guards=[roles(Role.ADMIN)])
-    async def create_user(self, data: JSONBody[UserCreate], identity: IdentityDep, hub: HubDep) -> UserOut:
-        async with hub.unit_of_work(identity.principal.org_id) as uow:
-            return user_out(await UserService(uow.session, uow.bus).create_user(identity.principal.org_id, data))
+    @post("/", guards=[ADMINS])
+    async def create_user(self, data: JSONBody[UserCreate], identity: IdentityDep, services: ServicesDep) -> UserOut:
+        return user_out(await services.users.create_user(identity.principal.org_id, data))

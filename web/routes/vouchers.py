@@ -14,12 +14,8 @@ import anyio
 from litestar import Controller, Response, get, post
 from litestar.params import FromPath, FromQuery, JSONBody
 
-from domains.kernel.runtime import Hub
-from domains.kernel.security import Role
-from domains.kernel.unit_of_work import UnitOfWork
 from domains.models import Partner, User, Voucher, VoucherTransition
 from domains.vouchers import codes
-from domains.vouchers.codes import VoucherCodes
 from domains.vouchers.schemas import (
     ActorOut,
     PartnerCreate,
@@ -32,18 +28,11 @@ from domains.vouchers.schemas import (
     VoucherValidation,
 )
 from domains.vouchers.service import VoucherService
-from web.deps import HubDep, IdentityDep
-from web.guards import roles
+from web.deps import IdentityDep, ServicesDep
+from web.guards import OFFICE, OFFICE_OR_PARTNER, PARTNERS
 
-OFFICE = roles(Role.ADMIN, Role.DISPATCHER, Role.COORDINATOR)
-PARTNERS = roles(Role.PARTNER)
-OFFICE_OR_PARTNER = roles(Role.ADMIN, Role.DISPATCHER, Role.COORDINATOR, Role.PARTNER)
 # The code never changes for a voucher, so its images can be cached; `private` keeps them off shared caches.
 IMAGE_HEADERS = {"Cache-Control": "private, max-age=86400"}
-
-
-def voucher_service(uow: UnitOfWork, hub: Hub) -> VoucherService:
-    return VoucherService(uow.session, uow.bus, VoucherCodes.from_secret(hub.tokens.secret))
 
 
 def partner_out(row: Partner) -> PartnerOut:
@@ -93,25 +82,24 @@ class PartnerController(Controller):
     tags = ["vouchers"]
 
     @post("/", guards=[OFFICE])
-    async def add_partner(self, data: JSONBody[PartnerCreate], identity: IdentityDep, hub: HubDep) -> PartnerOut:
-        async with hub.unit_of_work(identity.principal.org_id) as uow:
-            return partner_out(await voucher_service(uow, hub).add_partner(identity.principal.org_id, data))
+    async def add_partner(
+        self, data: JSONBody[PartnerCreate], identity: IdentityDep, services: ServicesDep
+    ) -> PartnerOut:
+        return partner_out(await services.vouchers.add_partner(identity.principal.org_id, data))
 
     @get("/", guards=[OFFICE])
-    async def list_partners(self, identity: IdentityDep, hub: HubDep) -> list[PartnerOut]:
-        async with hub.unit_of_work(identity.principal.org_id) as uow:
-            return [partner_out(row) for row in await voucher_service(uow, hub).list_partners()]
+    async def list_partners(self, services: ServicesDep) -> list[PartnerOut]:
+        return [partner_out(row) for row in await services.vouchers.list_partners()]
 
     @get("/me/vouchers", guards=[PARTNERS])
     async def my_vouchers(
-        self, identity: IdentityDep, hub: HubDep, since: FromQuery[date | None] = None
+        self, identity: IdentityDep, services: ServicesDep, since: FromQuery[date | None] = None
     ) -> list[VoucherOut]:
         """The signed-in partner's vouchers still to be used on or after `since` (default: today, UTC)."""
         since = since or datetime.now(UTC).date()
-        async with hub.unit_of_work(identity.principal.org_id) as uow:
-            service = voucher_service(uow, hub)
-            rows = await service.upcoming_for_partner(identity.principal.user_id, since)
-            return [voucher_out(service, row) for row in rows]
+        service = services.vouchers
+        rows = await service.upcoming_for_partner(identity.principal.user_id, since)
+        return [voucher_out(service, row) for row in rows]
 
 
 class GroupVoucherController(Controller):
@@ -121,20 +109,16 @@ class GroupVoucherController(Controller):
 
     @post("/")
     async def issue(
-        self, group_id: FromPath[uuid.UUID], data: JSONBody[VoucherCreate], identity: IdentityDep, hub: HubDep
+        self, group_id: FromPath[uuid.UUID], data: JSONBody[VoucherCreate], identity: IdentityDep, services: ServicesDep
     ) -> VoucherOut:
         """Issue a hotel, restaurant or entrance voucher; the body's `type` selects the fields."""
-        async with hub.unit_of_work(identity.principal.org_id) as uow:
-            service = voucher_service(uow, hub)
-            return voucher_out(service, await service.issue(group_id, data, identity.principal.user_id))
+        service = services.vouchers
+        return voucher_out(service, await service.issue(group_id, data, identity.principal.user_id))
 
     @get("/")
-    async def list_for_group(
-        self, group_id: FromPath[uuid.UUID], identity: IdentityDep, hub: HubDep
-    ) -> list[VoucherOut]:
-        async with hub.unit_of_work(identity.principal.org_id) as uow:
-            service = voucher_service(uow, hub)
-            return [voucher_out(service, row) for row in await service.list_for_group(group_id)]
+    async def list_for_group(self, group_id: FromPath[uuid.UUID], services: ServicesDep) -> list[VoucherOut]:
+        service = services.vouchers
+        return [voucher_out(service, row) for row in await service.list_for_group(group_id)]
 
 
 class VoucherController(Controller):
@@ -142,12 +126,13 @@ class VoucherController(Controller):
     tags = ["vouchers"]
 
     @get("/{voucher_id:uuid}", guards=[OFFICE_OR_PARTNER])
-    async def get_voucher(self, voucher_id: FromPath[uuid.UUID], identity: IdentityDep, hub: HubDep) -> VoucherOut:
+    async def get_voucher(
+        self, voucher_id: FromPath[uuid.UUID], identity: IdentityDep, services: ServicesDep
+    ) -> VoucherOut:
         """One voucher with its audit trail (who moved it from which status to which, and when)."""
-        async with hub.unit_of_work(identity.principal.org_id) as uow:
-            service = voucher_service(uow, hub)
-            row = await service.get_visible(voucher_id, identity.principal)
-            return voucher_out(service, row, await service.history(row.id))
+        service = services.vouchers
+        row = await service.get_visible(voucher_id, identity.principal)
+        return voucher_out(service, row, await service.history(row.id))
 
     @post("/{voucher_id:uuid}/transition", guards=[OFFICE], status_code=200)
     async def transition(
@@ -155,49 +140,61 @@ class VoucherController(Controller):
         voucher_id: FromPath[uuid.UUID],
         data: JSONBody[VoucherTransitionRequest],
         identity: IdentityDep,
-        hub: HubDep,
+        services: ServicesDep,
     ) -> VoucherOut:
         """Move the voucher to `to`; a move the lifecycle does not allow is a 409 naming both statuses."""
-        async with hub.unit_of_work(identity.principal.org_id) as uow:
-            service = voucher_service(uow, hub)
-            row = await service.transition(voucher_id, data.to, identity.principal.user_id)
-            return voucher_out(service, row, await service.history(row.id))
+        service = services.vouchers
+        row = await service.transition(voucher_id, data.to, identity.principal.user_id)
+        return voucher_out(service, row, await service.history(row.id))
 
     @post("/validate", guards=[PARTNERS], status_code=200)
-    async def validate(self, data: JSONBody[VoucherValidation], identity: IdentityDep, hub: HubDep) -> ValidationOut:
+    async def validate(
+        self, data: JSONBody[VoucherValidation], identity: IdentityDep, services: ServicesDep
+    ) -> ValidationOut:
         """A partner checks a scanned or typed code; `redeem: true` also marks the service as used.
 
         200 `{valid: true, voucher}` for a genuine code of the partner's own usable voucher; otherwise
         422 (invalid signature), 403 (another partner's voucher), 409 (cancelled, already redeemed,
         archived, not yet distributed), each with the reason in `detail`.
         """
-        async with hub.unit_of_work(identity.principal.org_id) as uow:
-            service = voucher_service(uow, hub)
-            row = await service.validate(data.code, identity.principal.user_id, redeem=data.redeem)
-            return ValidationOut(valid=True, voucher=voucher_out(service, row))
+        service = services.vouchers
+        row = await service.validate(data.code, identity.principal.user_id, redeem=data.redeem)
+        return ValidationOut(valid=True, voucher=voucher_out(service, row))
 
     async def _image(
-        self, voucher_id: uuid.UUID, identity: IdentityDep, hub: Hub, render: Callable[[str], bytes], media_type: str
+        self,
+        voucher_id: uuid.UUID,
+        identity: IdentityDep,
+        services: ServicesDep,
+        render: Callable[[str], bytes],
+        media_type: str,
     ) -> Response[bytes]:
-        async with hub.unit_of_work(identity.principal.org_id) as uow:
-            service = voucher_service(uow, hub)
-            code = service.code(await service.get_visible(voucher_id, identity.principal))
+        service = services.vouchers
+        code = service.code(await service.get_visible(voucher_id, identity.principal))
         # Rendering is CPU work (PNG barcodes take a few milliseconds); keep it off the event loop.
         content = await anyio.to_thread.run_sync(render, code)
         return Response(content, media_type=media_type, headers=IMAGE_HEADERS)
 
     @get("/{voucher_id:uuid}/qr.svg", guards=[OFFICE_OR_PARTNER])
-    async def qr_svg(self, voucher_id: FromPath[uuid.UUID], identity: IdentityDep, hub: HubDep) -> Response[bytes]:
-        return await self._image(voucher_id, identity, hub, codes.qr_svg, "image/svg+xml")
+    async def qr_svg(
+        self, voucher_id: FromPath[uuid.UUID], identity: IdentityDep, services: ServicesDep
+    ) -> Response[bytes]:
+        return await self._image(voucher_id, identity, services, codes.qr_svg, "image/svg+xml")
 
     @get("/{voucher_id:uuid}/qr.png", guards=[OFFICE_OR_PARTNER])
-    async def qr_png(self, voucher_id: FromPath[uuid.UUID], identity: IdentityDep, hub: HubDep) -> Response[bytes]:
-        return await self._image(voucher_id, identity, hub, codes.qr_png, "image/png")
+    async def qr_png(
+        self, voucher_id: FromPath[uuid.UUID], identity: IdentityDep, services: ServicesDep
+    ) -> Response[bytes]:
+        return await self._image(voucher_id, identity, services, codes.qr_png, "image/png")
 
     @get("/{voucher_id:uuid}/barcode.svg", guards=[OFFICE_OR_PARTNER])
-    async def barcode_svg(self, voucher_id: FromPath[uuid.UUID], identity: IdentityDep, hub: HubDep) -> Response[bytes]:
-        return await self._image(voucher_id, identity, hub, codes.barcode_svg, "image/svg+xml")
+    async def barcode_svg(
+        self, voucher_id: FromPath[uuid.UUID], identity: IdentityDep, services: ServicesDep
+    ) -> Response[bytes]:
+        return await self._image(voucher_id, identity, services, codes.barcode_svg, "image/svg+xml")
 
     @get("/{voucher_id:uuid}/barcode.png", guards=[OFFICE_OR_PARTNER])
-    async def barcode_png(self, voucher_id: FromPath[uuid.UUID], identity: IdentityDep, hub: HubDep) -> Response[bytes]:
-        return await self._image(voucher_id, identity, hub, codes.barcode_png, "image/png")
+    async def barcode_png(
+        self, voucher_id: FromPath[uuid.UUID], identity: IdentityDep, services: ServicesDep
+    ) -> Response[bytes]:
+        return await self._image(voucher_id, identity, services, codes.barcode_png, "image/png")

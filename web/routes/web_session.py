@@ -29,10 +29,9 @@ from domains.kernel.security import (
     read_access_token,
     totp_uri,
 )
-from domains.users.service import UserService
 from domains.vouchers.codes import qr_svg
 from web.auth import check_csrf
-from web.deps import HubDep, IdentityDep
+from web.deps import HubDep, IdentityDep, ServicesDep
 from web.routes.auth import client_address
 
 REFRESH_PATH = "/api/v1/auth/web"
@@ -158,15 +157,15 @@ class WebSessionController(Controller):
         return Response(None, status_code=HTTP_204_NO_CONTENT, cookies=cleared_cookies(hub), headers=NO_STORE)
 
     @get("/totp/qr.svg", media_type="image/svg+xml")
-    async def totp_qr(self, identity: IdentityDep, hub: HubDep) -> Response[bytes]:
+    async def totp_qr(self, identity: IdentityDep, services: ServicesDep) -> Response[bytes]:
         """The two-factor secret being set up (after POST /auth/totp/setup) as a QR code to scan with an
         authenticator app; the enrolment page shows it next to the secret in text."""
-        async with hub.unit_of_work(identity.principal.org_id) as uow:
-            user = await UserService(uow.session, uow.bus).get(identity.principal.user_id)
-            secret, email = user.totp_pending_secret, user.email
-        if secret is None:
+        user = await services.users.get(identity.principal.user_id)
+        if user.totp_pending_secret is None:
             raise NotFound("start the two-factor setup first")
-        return Response(qr_svg(totp_uri(secret, email)), media_type="image/svg+xml", headers=NO_STORE)
+        return Response(
+            qr_svg(totp_uri(user.totp_pending_secret, user.email)), media_type="image/svg+xml", headers=NO_STORE
+        )
 
 
 def expired(hub: Hub, message: str) -> Response[Any]:

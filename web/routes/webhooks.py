@@ -23,9 +23,8 @@ from twilio.twiml.messaging_response import MessagingResponse  # type: ignore[im
 from domains.kernel.errors import Forbidden, Invalid
 from domains.kernel.runtime import Hub
 from domains.notifications.inbound import InboundSms
-from domains.notifications.service import NotificationConfig
 from domains.notifications.status import StatusReport, apply_report
-from web.deps import HubDep
+from web.deps import HubDep, NotificationConfigDep
 
 SIGNATURE_MAX_AGE_SECONDS = 600
 MAX_EVENTS = 1000
@@ -75,17 +74,15 @@ class ProviderWebhooks(Controller):
             await apply_report(uow.session, report)
 
     @post("/twilio/inbound", status_code=200)
-    async def twilio_inbound(self, request: Request[Any, Any, Any], hub: HubDep) -> Response[str]:
+    async def twilio_inbound(
+        self, request: Request[Any, Any, Any], hub: HubDep, notification_config: NotificationConfigDep
+    ) -> Response[str]:
         params = await _twilio_form(hub, request)
         sender, text, sid = params.get("From", ""), params.get("Body", ""), params.get("MessageSid", "")
         if not sender or not sid:
             raise Invalid("From and MessageSid are required")
         async with hub.unit_of_work() as uow:
-            result = await InboundSms(
-                uow.session,
-                uow.bus,
-                NotificationConfig(mail_domain=hub.settings.mail_domain, quiet_hours=hub.settings.quiet_hours),
-            ).receive(sender, text, sid)
+            result = await InboundSms(uow.session, uow.bus, notification_config).receive(sender, text, sid)
         reply = MessagingResponse()
         if result.reply:
             reply.message(result.reply)
