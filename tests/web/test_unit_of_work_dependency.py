@@ -24,7 +24,7 @@ from domains.kernel.errors import Conflict
 from domains.kernel.runtime import Hub
 from domains.kernel.security import Role
 from domains.models import Group, Organization
-from hub.wiring import build_web_dependencies
+from hub.wiring import build_assistant, build_web_dependencies
 from tests.builders import a_person, an_organization
 from web.auth import authenticate
 from web.deps import IdentityDep, ServicesDep
@@ -97,7 +97,7 @@ async def office(hub: Hub) -> AsyncIterator[Office]:
                 route_handlers=[GroupController, create_then_refuse, create_then_refuse_keeping],
             )
         ],
-        dependencies=build_web_dependencies(hub),
+        dependencies=build_web_dependencies(hub, build_assistant(hub)),
         exception_handlers=EXCEPTION_HANDLERS,
         state=State({"hub": hub}),
     )
