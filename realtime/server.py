@@ -18,8 +18,8 @@ import msgspec
 import socketio
 
 from domains.auth.service import AuthService
-from domains.conversations.access import BOARD_ROOM
 from domains.kernel.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, TooLarge, Unauthenticated
+from domains.kernel.rooms import BOARD as BOARD_ROOM
 from domains.kernel.runtime import Hub
 from domains.kernel.security import SESSION_COOKIE, Principal, cookie_value
 from realtime import metrics

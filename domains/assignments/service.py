@@ -11,10 +11,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domains.assignments.events import AssignmentConfirmed, AssignmentDeclined, AssignmentEvent, StaffAssigned
 from domains.assignments.schemas import AssignmentCreate
-from domains.groups.service import GroupService, group_audience
+from domains.groups.service import GroupService
 from domains.kernel.bus import EventBus
 from domains.kernel.errors import Conflict, Forbidden, Invalid
 from domains.kernel.lookup import get_scoped
+from domains.kernel.rooms import group_audience
 from domains.kernel.security import Principal, Role
 from domains.models import Assignment, Group, StaffMember, StaffUnavailability
 from domains.staff.service import StaffService

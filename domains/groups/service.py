@@ -17,19 +17,9 @@ from domains.groups.schemas import BookingCreate, GroupCreate, GroupUpdate, Part
 from domains.kernel.bus import EventBus
 from domains.kernel.errors import Invalid, NotFound
 from domains.kernel.lookup import get_scoped
+from domains.kernel.rooms import group_audience
 from domains.models import Booking, Group, Participant, User
 from domains.numbering import next_number
-
-BOARD = "board:dispatch"
-
-
-def group_room(group_id: uuid.UUID | str) -> str:
-    return f"group:{group_id}"
-
-
-def group_audience(group_id: uuid.UUID | str) -> tuple[str, ...]:
-    """Changes to a group are news for its room and for the dispatch board."""
-    return (group_room(group_id), BOARD)
 
 
 def clean_interests(interests: list[str]) -> list[str]:

@@ -14,20 +14,30 @@ from typing import Any, ClassVar
 import msgspec
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domains.kernel.rooms import RoomKey
+
 log = logging.getLogger(__name__)
 
 
 class Event(msgspec.Struct, frozen=True, kw_only=True):
-    """A fact that happened. `audience` names the rooms that should hear it (`group:<id>`, `user:<id>`)."""
+    """A fact that happened. `audience` names the rooms that should hear it (see `domains.kernel.rooms`)."""
 
     name: ClassVar[str]
     org_id: str
-    audience: tuple[str, ...] = ()
+    audience: tuple[RoomKey, ...] = ()
 
     def payload(self) -> dict[str, Any]:
-        data: dict[str, Any] = msgspec.to_builtins(self)
+        """The event as the wire carries it: plain JSON values, without the audience."""
+        data: dict[str, Any] = msgspec.to_builtins(self, enc_hook=_plain)
         data.pop("audience", None)
         return data
+
+
+def _plain(value: object) -> object:
+    # msgspec knows `str`, not its subclasses: a room key goes on the wire as the text it is.
+    if isinstance(value, RoomKey):
+        return str(value)
+    raise NotImplementedError(f"{type(value).__name__} is not a wire value")
 
 
 Subscriber = Callable[[Event], Awaitable[None]]

@@ -15,12 +15,12 @@ from domains.kernel.bus import EventBus
 from domains.kernel.db import utcnow
 from domains.kernel.errors import Invalid
 from domains.kernel.lookup import get_scoped
+from domains.kernel.rooms import group_audience
 from domains.models import Group, Participant, Room, RoomingList, RoomOccupant
 from domains.rooming.events import RoomingListUpdated
 from domains.rooming.importer import GuestRow, match_names
 from domains.rooming.schemas import GuestChange, ImportResult, Problems, RoomIn, RoomingListCreate, RoomingListUpdate
 
-BOARD = "board:dispatch"
 UNSPECIFIED_TYPE = "unspecified"
 
 
@@ -61,7 +61,7 @@ class RoomingService:
         self.bus.publish(
             RoomingListUpdated(
                 org_id=str(rooming_list.org_id),
-                audience=(f"group:{rooming_list.group_id}", BOARD),
+                audience=group_audience(rooming_list.group_id),
                 group_id=str(rooming_list.group_id),
                 rooming_list_id=str(rooming_list.id),
                 hotel_name=rooming_list.hotel_name,

@@ -22,6 +22,7 @@ from domains.kernel.bus import EventBus
 from domains.kernel.db import utcnow
 from domains.kernel.errors import Conflict, Forbidden, Invalid, NotFound
 from domains.kernel.lookup import get_scoped
+from domains.kernel.rooms import RoomKey, group_audience
 from domains.kernel.security import Principal, Role
 from domains.models import Group, Participant, Partner, RoomingList, User, Voucher, VoucherTransition
 from domains.numbering import next_number
@@ -38,7 +39,6 @@ from domains.vouchers.schemas import (
     VoucherDetails,
 )
 
-BOARD = "board:dispatch"
 ALLOWED: dict[str, frozenset[str]] = {
     "created": frozenset({"confirmed", "cancelled"}),
     "confirmed": frozenset({"distributed", "cancelled"}),
@@ -321,8 +321,8 @@ def _dates(details: VoucherDetails) -> tuple[date, date]:
     return details.date, details.valid_until or details.date
 
 
-def _audience(voucher: Voucher) -> tuple[str, ...]:
-    return (f"group:{voucher.group_id}", BOARD)
+def _audience(voucher: Voucher) -> tuple[RoomKey, ...]:
+    return group_audience(voucher.group_id)
 
 
 def _audit(voucher: Voucher, before: str | None, to: str, actor_id: uuid.UUID, at: datetime) -> VoucherTransition:

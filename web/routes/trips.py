@@ -16,8 +16,9 @@ from litestar.params import FromPath
 
 from domains.conversations.access import RoomAccess
 from domains.groups.schemas import GroupOut
-from domains.groups.service import GroupService, group_room
+from domains.groups.service import GroupService
 from domains.groups.team import TeamMember, team_of, trips_of
+from domains.kernel.rooms import group_room
 from web.deps import HubDep, IdentityDep
 from web.guards import enrolled
 from web.routes.presenters import group_out
