@@ -39,11 +39,11 @@ from ai.entities import extract
 from ai.intents import IntentClassifier
 from domains.conversations.handoff import HandoffService
 from domains.groups.needs import TravelerNeedsService
-from domains.groups.traveler_view import TravelerView
 from domains.kernel.errors import Forbidden, Invalid
 from domains.kernel.runtime import Hub
 from domains.kernel.security import Principal, Role
 from domains.models import CatalogItem
+from domains.views.trip import TravelerView
 
 OUT_OF_SCOPE = "out_of_scope"
 # Intents that always go to a person, whatever else the message says.

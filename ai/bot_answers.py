@@ -14,7 +14,7 @@ from typing import Any
 
 from ai.bot_replies import day_text, moment_text, say, word
 from ai.entity_base import Entity
-from domains.groups.traveler_view import PlanItem, StaffContact, TravelerView, Trip
+from domains.views.trip import PlanItem, StaffContact, TravelerView, Trip
 
 
 @dataclass

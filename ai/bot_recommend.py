@@ -20,8 +20,8 @@ from ai.bot_answers import Answer, Question, trip_day
 from ai.bot_replies import day_text, say
 from ai.entity_base import fold, word_set
 from ai.recommend import Recommendation, recommend_for_group
-from domains.groups.traveler_view import TravelerView
 from domains.kernel.runtime import Hub
+from domains.views.trip import TravelerView
 
 log = logging.getLogger(__name__)
 K = 3

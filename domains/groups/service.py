@@ -19,7 +19,7 @@ from domains.kernel.errors import Invalid, NotFound
 from domains.kernel.lookup import get_scoped
 from domains.kernel.rooms import group_audience
 from domains.models import Booking, Group, Participant, User
-from domains.numbering import next_number
+from domains.models.sequences import next_number
 
 
 def clean_interests(interests: list[str]) -> list[str]:

@@ -9,11 +9,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domains.board.completeness import CRITICAL, missing_for
 from domains.kernel.bus import EventBus
 from domains.kernel.rooms import group_audience
 from domains.models import Group, SentReminder
 from domains.reminders.cadence import cadence_for
+from domains.reminders.completeness import CRITICAL, missing_for
 from domains.reminders.events import ReminderSent
 
 ACTIVE_STATUSES = ("draft", "planning", "ready")

@@ -25,7 +25,7 @@ from domains.kernel.lookup import get_scoped
 from domains.kernel.rooms import RoomKey, group_audience
 from domains.kernel.security import Principal, Role
 from domains.models import Group, Participant, Partner, RoomingList, User, Voucher, VoucherTransition
-from domains.numbering import next_number
+from domains.models.sequences import next_number
 from domains.vouchers.codes import VoucherCodes
 from domains.vouchers.events import VoucherIssued, VoucherRedeemed, VoucherTransitioned
 from domains.vouchers.schemas import (
