@@ -21,10 +21,10 @@ from domains.kernel.db import utcnow
 from domains.models import (
     Assignment,
     Group,
+    HotelRoom,
     ItineraryItem,
     Notification,
     Partner,
-    Room,
     RoomingList,
     RoomOccupant,
     StaffMember,
@@ -114,7 +114,7 @@ class Handlers:
         group = await self.session.get(Group, rooming_list.group_id)
         if partner is None or group is None or await self._waiting("rooming.list", voucher_id=rooming_list.voucher_id):
             return
-        rooms = await self.session.scalar(select(func.count()).where(Room.rooming_list_id == rooming_list.id))
+        rooms = await self.session.scalar(select(func.count()).where(HotelRoom.rooming_list_id == rooming_list.id))
         guests = await self.session.scalar(select(func.count()).where(RoomOccupant.rooming_list_id == rooming_list.id))
         message = Message(
             "rooming_list", "rooming.list", f"rooming.list:{rooming_list.id}:{rooming_list.updated_at.isoformat()}",
