@@ -321,6 +321,6 @@ def subscribe_catalog_index(hub: Hub) -> None:
     """Catalog changes re-sync a loaded index right after commit (re-embedding only what changed)."""
 
     async def on_catalog_change(event: Event) -> None:
-        await catalog_indexes(hub).refresh(uuid.UUID(event.org_id), force=True)
+        await catalog_indexes(hub).refresh(event.org_id, force=True)
 
     hub.subscribers.subscribe(on_catalog_change, CatalogItemAdded, CatalogItemChanged, CatalogItemRetired)

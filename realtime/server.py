@@ -188,10 +188,10 @@ class Realtime:
                 found.add(user_id)
         return found
 
-    async def disconnect_session(self, session_id: str) -> None:
+    async def disconnect_session(self, session_id: uuid.UUID) -> None:
         """A revoked sign-in loses its sockets in this process."""
         for sid, connection in list(self.connections.items()):
-            if str(connection.principal.session_id) == session_id:
+            if connection.principal.session_id == session_id:
                 await self.sio.disconnect(sid)
 
     async def start(self) -> None:

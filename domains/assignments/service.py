@@ -123,11 +123,11 @@ class AssignmentService:
     def _publish(self, kind: type[AssignmentEvent], assignment: Assignment, staff: StaffMember) -> None:
         self.bus.publish(
             kind(
-                org_id=str(assignment.org_id),
+                org_id=assignment.org_id,
                 audience=group_audience(assignment.group_id),
-                group_id=str(assignment.group_id),
-                assignment_id=str(assignment.id),
-                staff_id=str(staff.id),
+                group_id=assignment.group_id,
+                assignment_id=assignment.id,
+                staff_id=staff.id,
                 staff_name=staff.name,
                 role=assignment.role,
                 status=assignment.status,

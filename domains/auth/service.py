@@ -156,10 +156,10 @@ class AuthService:
         auth_session.revoked_reason = reason
         self.bus.publish(
             SessionRevoked(
-                org_id=str(auth_session.org_id),
+                org_id=auth_session.org_id,
                 audience=(user_room(auth_session.user_id),),
-                session_id=str(auth_session.id),
-                user_id=str(auth_session.user_id),
+                session_id=auth_session.id,
+                user_id=auth_session.user_id,
                 reason=reason,
             )
         )

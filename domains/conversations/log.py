@@ -91,7 +91,7 @@ class RoomLog:
                 "created_at": utcnow(),
             },
         )
-        self.bus.publish(kind(org_id=str(org_id), audience=(RoomKey(room),), room=room, seq=seq, data=data))
+        self.bus.publish(kind(org_id=org_id, audience=(RoomKey(room),), room=room, seq=seq, data=data))
 
     async def append(
         self,

@@ -142,10 +142,10 @@ class FlightService:
         await self.session.flush()
         self.bus.publish(
             FlightAdded(
-                org_id=str(group.org_id),
+                org_id=group.org_id,
                 audience=audience(group.id),
-                group_id=str(group.id),
-                flight_id=str(flight.id),
+                group_id=group.id,
+                flight_id=flight.id,
                 flight_number=flight.flight_number,
             )
         )
@@ -176,10 +176,10 @@ class FlightService:
         await self.session.flush()
         self.bus.publish(
             FlightChanged(
-                org_id=str(flight.org_id),
+                org_id=flight.org_id,
                 audience=audience(flight.group_id),
-                group_id=str(flight.group_id),
-                flight_id=str(flight.id),
+                group_id=flight.group_id,
+                flight_id=flight.id,
                 flight_number=flight.flight_number,
                 changed=changed,
             )
@@ -230,11 +230,11 @@ class FlightService:
             raise Conflict(f"{participant.name} or seat {seat} is already on {flight.flight_number}") from None
         self.bus.publish(
             PassengerAdded(
-                org_id=str(flight.org_id),
+                org_id=flight.org_id,
                 audience=audience(flight.group_id),
-                group_id=str(flight.group_id),
-                flight_id=str(flight.id),
-                participant_id=str(participant.id),
+                group_id=flight.group_id,
+                flight_id=flight.id,
+                participant_id=participant.id,
             )
         )
         return passenger

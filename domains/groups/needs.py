@@ -57,10 +57,10 @@ class TravelerNeedsService:
             participant.special_needs = combined
         self.bus.publish(
             TravelerNeedsRecorded(
-                org_id=str(participant.org_id),
+                org_id=participant.org_id,
                 audience=needs_audience(participant.group_id),
-                group_id=str(participant.group_id),
-                participant_id=str(participant.id),
+                group_id=participant.group_id,
+                participant_id=participant.id,
                 participant_name=participant.name,
                 dietary=list(participant.dietary),
                 special_needs=participant.special_needs,

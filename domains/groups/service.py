@@ -63,9 +63,7 @@ class GroupService:
         self.session.add(group)
         await self.session.flush()
         self.bus.publish(
-            GroupCreated(
-                org_id=str(org_id), audience=group_audience(group.id), group_id=str(group.id), number=group.number
-            )
+            GroupCreated(org_id=org_id, audience=group_audience(group.id), group_id=group.id, number=group.number)
         )
         return group
 
@@ -86,9 +84,7 @@ class GroupService:
             raise Invalid("end_date must not be before start_date")
         if changed:
             self.bus.publish(
-                GroupUpdated(
-                    org_id=str(group.org_id), audience=group_audience(group.id), group_id=str(group.id), fields=changed
-                )
+                GroupUpdated(org_id=group.org_id, audience=group_audience(group.id), group_id=group.id, fields=changed)
             )
         return group
 
@@ -100,9 +96,9 @@ class GroupService:
         previous, group.status = group.status, target
         self.bus.publish(
             GroupStatusChanged(
-                org_id=str(group.org_id),
+                org_id=group.org_id,
                 audience=group_audience(group.id),
-                group_id=str(group.id),
+                group_id=group.id,
                 from_status=previous,
                 to_status=target,
             )
@@ -154,10 +150,10 @@ class GroupService:
         await self.session.flush()
         self.bus.publish(
             ParticipantAdded(
-                org_id=str(group.org_id),
+                org_id=group.org_id,
                 audience=group_audience(group.id),
-                group_id=str(group.id),
-                participant_id=str(participant.id),
+                group_id=group.id,
+                participant_id=participant.id,
             )
         )
         return participant

@@ -148,9 +148,9 @@ class ItineraryService:
         itinerary.last_seq, itinerary.updated_at = seq, utcnow()
         self.bus.publish(
             ItineraryChanged(
-                org_id=str(group.org_id),
+                org_id=group.org_id,
                 audience=(BOARD,),
-                group_id=str(group.id),
+                group_id=group.id,
                 seq=seq,
                 op=resolved["type"],
                 item_id=resolved.get("item_id"),

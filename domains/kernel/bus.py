@@ -7,6 +7,7 @@ A service records events on the unit of work's `EventBus`; the boundary commits 
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, ClassVar
@@ -23,7 +24,7 @@ class Event(msgspec.Struct, frozen=True, kw_only=True):
     """A fact that happened. `audience` names the rooms that should hear it (see `domains.kernel.rooms`)."""
 
     name: ClassVar[str]
-    org_id: str
+    org_id: uuid.UUID
     audience: tuple[RoomKey, ...] = ()
 
     def payload(self) -> dict[str, Any]:

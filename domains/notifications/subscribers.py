@@ -50,9 +50,9 @@ class Handlers:
         self.outbox = NotificationService(session, EventBus(), config)
 
     async def assignment_requested(self, event: StaffAssigned) -> None:
-        assignment = await self.session.get(Assignment, uuid.UUID(event.assignment_id))
-        group = await self.session.get(Group, uuid.UUID(event.group_id))
-        staff = await self.session.get(StaffMember, uuid.UUID(event.staff_id))
+        assignment = await self.session.get(Assignment, event.assignment_id)
+        group = await self.session.get(Group, event.group_id)
+        staff = await self.session.get(StaffMember, event.staff_id)
         if assignment is None or group is None or staff is None:
             return
         message = Message(
@@ -106,7 +106,7 @@ class Handlers:
             await self.outbox.notify(group.org_id, who.staff_recipient(driver), message)
 
     async def rooming_list_updated(self, event: RoomingListUpdated) -> None:
-        rooming_list = await self.session.get(RoomingList, uuid.UUID(event.rooming_list_id))
+        rooming_list = await self.session.get(RoomingList, event.rooming_list_id)
         if rooming_list is None or rooming_list.voucher_id is None:
             return  # no hotel voucher linked yet: nobody to send it to
         voucher = await self.session.get(Voucher, rooming_list.voucher_id)
@@ -129,7 +129,7 @@ class Handlers:
         await self.outbox.notify(group.org_id, who.partner_recipient(partner), message)
 
     async def itinerary_changed(self, event: ItineraryChanged) -> None:
-        group = await self.session.get(Group, uuid.UUID(event.group_id))
+        group = await self.session.get(Group, event.group_id)
         if event.dropped or group is None or await self._waiting("itinerary.changed", group_id=group.id):
             return
         context = {"org": await who.org_view(self.session, group.org_id), "group": who.group_view(group), "summary": ""}
@@ -163,7 +163,7 @@ class Handlers:
 
     async def reminder_due(self, event: ReminderSent) -> None:
         """The group's coordinators (or, without one, the office) hear what is still missing."""
-        group = await self.session.get(Group, uuid.UUID(event.group_id))
+        group = await self.session.get(Group, event.group_id)
         if group is None:
             return
         context = {

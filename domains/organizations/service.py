@@ -40,7 +40,7 @@ class OrganizationService:
         org = Organization(id=uuid.uuid4(), slug=slug, name=name.strip() or slug, timezone=timezone)
         self.session.add(org)
         await self.session.flush()
-        self.bus.publish(OrganizationCreated(org_id=str(org.id), slug=slug))
+        self.bus.publish(OrganizationCreated(org_id=org.id, slug=slug))
         return org
 
     async def ensure_organization(self, slug: str, name: str) -> Organization:
@@ -52,7 +52,7 @@ class OrganizationService:
         org.require_totp_for_staff = require_totp_for_staff
         self.bus.publish(
             TotpPolicyChanged(
-                org_id=str(org_id), audience=(org_room(org_id),), require_totp_for_staff=require_totp_for_staff
+                org_id=org_id, audience=(org_room(org_id),), require_totp_for_staff=require_totp_for_staff
             )
         )
         return org

@@ -61,9 +61,9 @@ class ReminderService:
             # The notification subscriber writes the messages to the coordinators in this same transaction.
             self.bus.publish(
                 ReminderSent(
-                    org_id=str(group.org_id),
+                    org_id=group.org_id,
                     audience=group_audience(group.id),
-                    group_id=str(group.id),
+                    group_id=group.id,
                     number=group.number,
                     cadence=cadence.name,
                     urgent=cadence.urgent,

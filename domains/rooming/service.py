@@ -60,10 +60,10 @@ class RoomingService:
         rooming_list.updated_at = utcnow()
         self.bus.publish(
             RoomingListUpdated(
-                org_id=str(rooming_list.org_id),
+                org_id=rooming_list.org_id,
                 audience=group_audience(rooming_list.group_id),
-                group_id=str(rooming_list.group_id),
-                rooming_list_id=str(rooming_list.id),
+                group_id=rooming_list.group_id,
+                rooming_list_id=rooming_list.id,
                 hotel_name=rooming_list.hotel_name,
                 change=change,
             )

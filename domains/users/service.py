@@ -71,7 +71,5 @@ class UserService:
         except IntegrityError as exc:
             # Another organization's user, invisible from this scope, may hold the address.
             raise Conflict(f"a user with email {email} already exists") from exc
-        self.bus.publish(
-            UserCreated(org_id=str(org_id), audience=(org_room(org_id),), user_id=str(user.id), role=user.role)
-        )
+        self.bus.publish(UserCreated(org_id=org_id, audience=(org_room(org_id),), user_id=user.id, role=user.role))
         return user

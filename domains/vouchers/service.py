@@ -180,14 +180,14 @@ class VoucherService:
         await self.session.flush()
         self.bus.publish(
             VoucherIssued(
-                org_id=str(group.org_id),
+                org_id=group.org_id,
                 audience=_audience(voucher),
-                group_id=str(group.id),
-                voucher_id=str(voucher.id),
+                group_id=group.id,
+                voucher_id=voucher.id,
                 number=voucher.number,
                 type=voucher.type,
                 status=voucher.status,
-                partner_id=str(voucher.partner_id) if voucher.partner_id else None,
+                partner_id=voucher.partner_id,
             )
         )
         return voucher
@@ -243,26 +243,26 @@ class VoucherService:
         self.session.add(_audit(voucher, before, to, actor_id, at))
         self.bus.publish(
             VoucherTransitioned(
-                org_id=str(voucher.org_id),
+                org_id=voucher.org_id,
                 audience=_audience(voucher),
-                group_id=str(voucher.group_id),
-                voucher_id=str(voucher.id),
+                group_id=voucher.group_id,
+                voucher_id=voucher.id,
                 number=voucher.number,
                 from_status=before,
                 to_status=to,
-                by_user_id=str(actor_id),
+                by_user_id=actor_id,
             )
         )
         if to == "redeemed":
             self.bus.publish(
                 VoucherRedeemed(
-                    org_id=str(voucher.org_id),
+                    org_id=voucher.org_id,
                     audience=_audience(voucher),
-                    group_id=str(voucher.group_id),
-                    voucher_id=str(voucher.id),
+                    group_id=voucher.group_id,
+                    voucher_id=voucher.id,
                     number=voucher.number,
-                    partner_id=str(voucher.partner_id) if voucher.partner_id else None,
-                    by_user_id=str(actor_id),
+                    partner_id=voucher.partner_id,
+                    by_user_id=actor_id,
                 )
             )
 

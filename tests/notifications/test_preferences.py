@@ -194,7 +194,7 @@ async def test_an_itinerary_change_texts_the_groups_staff_once_per_burst(hub: Hu
     for seq in (1, 2, 3):  # three edits in a row: the queued message covers them all
         async with hub.unit_of_work(stay.org.id) as uow:
             uow.bus.publish(
-                ItineraryChanged(org_id=str(stay.org.id), group_id=str(stay.group.id), seq=seq, op="set_field",
+                ItineraryChanged(org_id=stay.org.id, group_id=stay.group.id, seq=seq, op="set_field",
                                  item_id=None, dropped=False)
             )  # fmt: skip
     [text] = [r for r in await notifications_of(hub, stay.org.id) if r.category == "itinerary.changed"]
