@@ -7,9 +7,16 @@ from litestar.types import ControllerRouterHandler
 
 from ai.bot import bot_for
 from ai.index import subscribe_catalog_index
+from domains.assignments.events import StaffAssigned
+from domains.itineraries.events import ItineraryChanged
 from domains.kernel.runtime import Hub
+from domains.notifications.service import NotificationConfig
+from domains.notifications.subscribers import OutboxSubscribers
+from domains.reminders.events import ReminderSent
 from domains.reminders.service import ReminderService
-from hub.worker.outbox import outbox_jobs, subscribe_notifications
+from domains.rooming.events import RoomingListUpdated
+from domains.vouchers.events import VoucherTransitioned
+from hub.worker.outbox import outbox_jobs
 from hub.worker.scheduler import Job
 from realtime import bot, broadcast, chat, itinerary, rooms
 from realtime.server import Realtime
@@ -84,9 +91,30 @@ def build_jobs(hub: Hub) -> list[Job]:
 
 
 def subscribe(hub: Hub) -> None:
-    """Subscribers: the notification outbox (inside the unit of work), the recommender's catalog index."""
+    """Who reacts to which event, all in this file:
+
+    - inside the unit of work, committed with the change or not at all: the notification outbox
+      (`subscribe_notifications`, below);
+    - after commit: the recommender's catalog index (`CatalogItemAdded/Changed/Retired`,
+      `ai.index.subscribe_catalog_index`) and the sockets, which hear every event (`realtime.broadcast`,
+      subscribed in `build_realtime`).
+    """
     subscribe_notifications(hub)
     subscribe_catalog_index(hub)
+
+
+def subscribe_notifications(hub: Hub) -> None:
+    """The events that concern partners and staff queue their messages in the transaction that causes them."""
+    outbox = OutboxSubscribers(
+        NotificationConfig(mail_domain=hub.settings.mail_domain, quiet_hours=hub.settings.quiet_hours)
+    )
+    in_transaction = hub.subscribers.subscribe_in_transaction
+    in_transaction(outbox.assignment_requested, StaffAssigned)
+    in_transaction(outbox.voucher_transitioned, VoucherTransitioned)
+    in_transaction(outbox.rooming_list_updated, RoomingListUpdated)
+    in_transaction(outbox.itinerary_changed, ItineraryChanged)
+    in_transaction(outbox.partner_of_item_changed, ItineraryChanged)
+    in_transaction(outbox.reminder_due, ReminderSent)
 
 
 def build_realtime(hub: Hub) -> Realtime:

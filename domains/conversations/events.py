@@ -36,8 +36,3 @@ class BotHandoff(RoomEventRecorded, frozen=True, kw_only=True):
     """The assistant handed a traveler's conversation to the people of the group's room."""
 
     name = "bot.handoff"
-
-
-EVENT_TYPES: dict[str, type[RoomEventRecorded]] = {
-    kind.name: kind for kind in (MessagePosted, MessageEdited, MessageDeleted, FileShared, BotHandoff)
-}
