@@ -91,7 +91,8 @@ class RoomLog:
                 "created_at": utcnow(),
             },
         )
-        self.bus.publish(kind(org_id=org_id, audience=(RoomKey(room),), room=room, seq=seq, data=data))
+        key = RoomKey(room)
+        self.bus.publish(kind(org_id=org_id, audience=(key,), room=key, seq=seq, data=data))
 
     async def append(
         self,
