@@ -10,14 +10,21 @@ from litestar.types import ControllerRouterHandler
 
 from ai.bot.assistant import Bot
 from ai.encoder import Encoder
-from ai.recommend.index import CatalogIndexes, subscribe_catalog_index
+from ai.recommend.index import CatalogIndexes
+from domains.assignments.events import StaffAssigned
+from domains.catalog.events import CatalogItemAdded, CatalogItemChanged, CatalogItemRetired
+from domains.itineraries.events import ItineraryChanged
 from domains.kernel.runtime import Hub
 from domains.kernel.storage import LocalStorage
 from domains.notifications.local_outbox import LocalOutbox
 from domains.notifications.service import NotificationConfig
+from domains.notifications.subscribers import OutboxSubscribers
+from domains.reminders.events import ReminderSent
 from domains.reminders.service import ReminderService
+from domains.rooming.events import RoomingListUpdated
 from domains.vouchers.codes import VoucherCodes
-from hub.worker.outbox import outbox_jobs, subscribe_notifications
+from domains.vouchers.events import VoucherTransitioned
+from hub.worker.outbox import outbox_jobs
 from hub.worker.scheduler import Job
 from realtime import bot, broadcast, chat, itinerary, rooms
 from realtime.server import Realtime
@@ -82,6 +89,11 @@ API = Router(
 PUBLIC: list[ControllerRouterHandler] = [health, readiness, api_docs, *PAGES]
 
 
+def notification_config(hub: Hub) -> NotificationConfig:
+    """The settings the notification domain takes in its constructors."""
+    return NotificationConfig(mail_domain=hub.settings.mail_domain, quiet_hours=hub.settings.quiet_hours)
+
+
 def build_web_dependencies(hub: Hub, assistant: Assistant) -> dict[str, Provide]:
     """What route handlers receive: the per-request unit of work and services, and the per-process
     objects (file storage, the local outbox, voucher codes, notification settings, the assistant and the
@@ -91,7 +103,7 @@ def build_web_dependencies(hub: Hub, assistant: Assistant) -> dict[str, Provide]
         storage=LocalStorage(settings.files_dir),
         outbox=LocalOutbox(settings.outbox_dir),
         voucher_codes=VoucherCodes.from_secret(hub.tokens.secret),
-        notification_config=NotificationConfig(mail_domain=settings.mail_domain, quiet_hours=settings.quiet_hours),
+        notification_config=notification_config(hub),
         assistant=assistant.bot,
         catalog_indexes=assistant.indexes,
     )
@@ -104,13 +116,34 @@ def build_jobs(hub: Hub) -> list[Job]:
         async with hub.unit_of_work() as uow:
             await ReminderService(uow.session, uow.bus).send_due(hub.clock())
 
-    return [Job("reminders", hub.settings.reminder_interval_seconds, send_reminders), *outbox_jobs(hub)]
+    return [
+        Job("reminders", hub.settings.reminder_interval_seconds, send_reminders),
+        *outbox_jobs(hub, notification_config(hub)),
+    ]
 
 
 def subscribe(hub: Hub) -> None:
-    """Subscribers: the notification outbox (inside the unit of work). The recommender's catalog index
-    subscribes where it is built (`build_assistant`): only a serving process holds one."""
+    """Who reacts to which event, all in this file:
+
+    - inside the unit of work, committed with the change or not at all: the notification outbox
+      (`subscribe_notifications`, below);
+    - after commit: the recommender's catalog index (`CatalogItemAdded/Changed/Retired`, in
+      `build_assistant`: only a serving process holds one) and the sockets, which hear every event
+      (`realtime.broadcast`, subscribed in `build_realtime`).
+    """
     subscribe_notifications(hub)
+
+
+def subscribe_notifications(hub: Hub) -> None:
+    """The events that concern partners and staff queue their messages in the transaction that causes them."""
+    outbox = OutboxSubscribers(notification_config(hub))
+    in_transaction = hub.subscribers.subscribe_in_transaction
+    in_transaction(outbox.assignment_requested, StaffAssigned)
+    in_transaction(outbox.voucher_transitioned, VoucherTransitioned)
+    in_transaction(outbox.rooming_list_updated, RoomingListUpdated)
+    in_transaction(outbox.itinerary_changed, ItineraryChanged)
+    in_transaction(outbox.partner_of_item_changed, ItineraryChanged)
+    in_transaction(outbox.reminder_due, ReminderSent)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +159,7 @@ def build_assistant(hub: Hub) -> Assistant:
     """The assistant and the catalog indexes it shares with the recommendation route; the indexes follow
     catalog changes right after they commit."""
     indexes = CatalogIndexes(hub, Encoder())
-    subscribe_catalog_index(hub, indexes)
+    hub.subscribers.subscribe(indexes.catalog_changed, CatalogItemAdded, CatalogItemChanged, CatalogItemRetired)
     return Assistant(Bot(hub, indexes), indexes)
 
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from domains.auth.events import SessionRevoked
-from domains.conversations.access import BOARD_ROOM
 from domains.conversations.events import BotHandoff, RoomEventRecorded
-from domains.conversations.handoff import STAFF_AUDIENCE, TRAVELER_AUDIENCE, audience_room, redacted
+from domains.conversations.handoff import redacted
 from domains.kernel.bus import Event
+from domains.kernel.rooms import BOARD, STAFF_AUDIENCE, TRAVELER_AUDIENCE, audience_room
 from realtime.rooms import wire_room
 from realtime.server import Realtime
 from realtime.wire import wire_name
@@ -29,7 +29,7 @@ def subscribe(rt: Realtime) -> None:
             return
         payload = event.payload()
         for room in event.audience:
-            if room == BOARD_ROOM:
+            if room == BOARD:
                 # The board hears one kind of event: "this group changed", with what happened.
                 await rt.emit("board:update", {"event": event.name, **payload}, room=wire_room(room, event.org_id))
             else:

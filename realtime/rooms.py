@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from domains.conversations.access import BOARD_ROOM, RoomAccess
-from domains.conversations.handoff import STAFF_AUDIENCE, TRAVELER_AUDIENCE, audience_of, audience_room, visible_event
+from domains.conversations.access import RoomAccess
+from domains.conversations.handoff import audience_of, visible_event
 from domains.conversations.service import ConversationService
 from domains.kernel.errors import Forbidden, Invalid
+from domains.kernel.rooms import BOARD as BOARD_ROOM
+from domains.kernel.rooms import STAFF_AUDIENCE, TRAVELER_AUDIENCE, audience_room
 from realtime import metrics
 from realtime.presence import AWAY, OFFLINE, ONLINE, Member, fold
 from realtime.wire import wire_event

@@ -18,8 +18,8 @@ import msgspec
 import socketio
 
 from domains.auth.service import AuthService
-from domains.conversations.access import BOARD_ROOM
 from domains.kernel.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, TooLarge, Unauthenticated
+from domains.kernel.rooms import BOARD as BOARD_ROOM
 from domains.kernel.runtime import Hub
 from domains.kernel.security import SESSION_COOKIE, Principal, cookie_value
 from realtime import metrics
@@ -188,10 +188,10 @@ class Realtime:
                 found.add(user_id)
         return found
 
-    async def disconnect_session(self, session_id: str) -> None:
+    async def disconnect_session(self, session_id: uuid.UUID) -> None:
         """A revoked sign-in loses its sockets in this process."""
         for sid, connection in list(self.connections.items()):
-            if str(connection.principal.session_id) == session_id:
+            if connection.principal.session_id == session_id:
                 await self.sio.disconnect(sid)
 
     async def start(self) -> None:

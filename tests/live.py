@@ -18,7 +18,6 @@ SERVER_EVENTS = (
     "file:shared",
     "board:update",
     "group:created",
-    "assignment:created",
     "voucher:issued",
     "voucher:transitioned",
     "voucher:redeemed",

@@ -136,9 +136,9 @@ async def test_the_demo_week_shows_complete_and_incomplete_groups(cli_env: dict[
 
     from sqlalchemy import select
 
-    from domains.board.service import board_rows
     from domains.kernel.runtime import Hub
     from domains.models import Organization
+    from domains.views.board import board_rows
 
     assert hub_cli("migrate", env=cli_env).returncode == 0
     assert hub_cli("seed-demo", env=cli_env).returncode == 0

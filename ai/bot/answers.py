@@ -14,7 +14,7 @@ from typing import Any
 
 from ai.bot.replies import day_text, moment_text, say, word
 from ai.nlu.entities.base import Entity
-from domains.groups.traveler_view import PlanItem, StaffContact, TravelerView, Trip
+from domains.views.trip import PlanItem, StaffContact, TravelerView, Trip
 
 
 @dataclass

@@ -43,12 +43,12 @@ from ai.nlu.product_intents import product_classifier
 from ai.recommend.index import CatalogIndexes
 from domains.conversations.handoff import HandoffService
 from domains.groups.needs import TravelerNeedsService
-from domains.groups.traveler_view import TravelerView, Trip
 from domains.kernel.errors import Forbidden, Invalid
 from domains.kernel.runtime import Hub
 from domains.kernel.security import Principal, Role
 from domains.kernel.unit_of_work import UnitOfWork
 from domains.models import CatalogItem
+from domains.views.trip import TravelerView, Trip
 
 OUT_OF_SCOPE = "out_of_scope"
 # Intents that always go to a person, whatever else the message says.

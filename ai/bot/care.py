@@ -6,7 +6,7 @@ import re
 
 from ai.bot.answers import Answer, Question
 from ai.bot.replies import say, word
-from domains.groups.traveler_view import TravelerView
+from domains.views.trip import TravelerView
 
 MAX_NOTE = 200
 _SPACES = re.compile(r"\s+")

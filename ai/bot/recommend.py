@@ -21,7 +21,7 @@ from ai.bot.replies import day_text, say
 from ai.nlu.entities.base import fold, word_set
 from ai.recommend.index import CatalogIndexes
 from ai.recommend.recommendations import Recommendation, recommend_for_group
-from domains.groups.traveler_view import TravelerView
+from domains.views.trip import TravelerView
 
 log = logging.getLogger(__name__)
 K = 3

@@ -31,8 +31,6 @@ from sqlalchemy import func, select
 from ai.encoder import Encoder
 from ai.recommend.catalog_table import Columns, ItemRecord, Vocabulary
 from ai.recommend.index_files import SavedIndex, fingerprint, load_index, save_index
-from domains.catalog.events import CatalogItemAdded, CatalogItemChanged, CatalogItemRetired
-from domains.kernel.bus import Event
 from domains.kernel.runtime import Hub
 from domains.models import CatalogItem
 
@@ -206,6 +204,11 @@ class CatalogIndexes:
         await self.refresh(org_id)
         return catalog
 
+    async def catalog_changed(self, event: Event) -> None:
+        """Right after a catalog change commits: re-sync that organization's loaded index (re-embedding only
+        what changed)."""
+        await self.refresh(event.org_id, force=True)
+
     async def refresh(self, org_id: uuid.UUID, *, force: bool = False) -> None:
         """Re-read items changed since the index's watermark, if the catalog moved on (or `force`).
 
@@ -308,12 +311,3 @@ class CatalogIndexes:
             if since is not None:
                 query = query.where(CatalogItem.updated_at >= since)
             return (await uow.session.execute(query.order_by(CatalogItem.id))).scalars().all()
-
-
-def subscribe_catalog_index(hub: Hub, indexes: CatalogIndexes) -> None:
-    """Catalog changes re-sync a loaded index right after commit (re-embedding only what changed)."""
-
-    async def on_catalog_change(event: Event) -> None:
-        await indexes.refresh(uuid.UUID(event.org_id), force=True)
-
-    hub.subscribers.subscribe(on_catalog_change, CatalogItemAdded, CatalogItemChanged, CatalogItemRetired)

@@ -1,13 +1,15 @@
 from __future__ import annotations
 
+import uuid
+
 from domains.kernel.bus import Event
 
 
 class AssignmentEvent(Event, frozen=True, kw_only=True):
     name = "assignment.event"
-    group_id: str
-    assignment_id: str
-    staff_id: str
+    group_id: uuid.UUID
+    assignment_id: uuid.UUID
+    staff_id: uuid.UUID
     staff_name: str
     role: str
     status: str

@@ -11,10 +11,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domains.assignments.events import AssignmentConfirmed, AssignmentDeclined, AssignmentEvent, StaffAssigned
 from domains.assignments.schemas import AssignmentCreate
-from domains.groups.service import GroupService, group_audience
+from domains.groups.service import GroupService
 from domains.kernel.bus import EventBus
 from domains.kernel.errors import Conflict, Forbidden, Invalid
 from domains.kernel.lookup import get_scoped
+from domains.kernel.rooms import group_audience
 from domains.kernel.security import Principal, Role
 from domains.models import Assignment, Group, StaffMember, StaffUnavailability
 from domains.staff.service import StaffService
@@ -122,11 +123,11 @@ class AssignmentService:
     def _publish(self, kind: type[AssignmentEvent], assignment: Assignment, staff: StaffMember) -> None:
         self.bus.publish(
             kind(
-                org_id=str(assignment.org_id),
+                org_id=assignment.org_id,
                 audience=group_audience(assignment.group_id),
-                group_id=str(assignment.group_id),
-                assignment_id=str(assignment.id),
-                staff_id=str(staff.id),
+                group_id=assignment.group_id,
+                assignment_id=assignment.id,
+                staff_id=staff.id,
                 staff_name=staff.name,
                 role=assignment.role,
                 status=assignment.status,

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import uuid
+
 from domains.kernel.bus import Event
 
 
@@ -7,6 +9,6 @@ class SessionRevoked(Event, frozen=True, kw_only=True):
     """A sign-in ended (logout, or a refresh token was replayed); its sockets should be dropped."""
 
     name = "auth.session_revoked"
-    session_id: str
-    user_id: str
+    session_id: uuid.UUID
+    user_id: uuid.UUID
     reason: str

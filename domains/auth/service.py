@@ -14,6 +14,7 @@ from domains.auth.schemas import TokenPair, TotpSetup
 from domains.kernel.bus import EventBus
 from domains.kernel.db import utcnow
 from domains.kernel.errors import Invalid, SessionReplayed, Unauthenticated
+from domains.kernel.rooms import user_room
 from domains.kernel.security import (
     STAFF_ROLES,
     Principal,
@@ -155,10 +156,10 @@ class AuthService:
         auth_session.revoked_reason = reason
         self.bus.publish(
             SessionRevoked(
-                org_id=str(auth_session.org_id),
-                audience=(f"user:{auth_session.user_id}",),
-                session_id=str(auth_session.id),
-                user_id=str(auth_session.user_id),
+                org_id=auth_session.org_id,
+                audience=(user_room(auth_session.user_id),),
+                session_id=auth_session.id,
+                user_id=auth_session.user_id,
                 reason=reason,
             )
         )

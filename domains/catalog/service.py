@@ -110,7 +110,7 @@ class CatalogService:
         check_item(item)
         self.session.add(item)
         await self.session.flush()
-        self.bus.publish(CatalogItemAdded(org_id=str(org_id), item_id=str(item.id), kind=item.kind))
+        self.bus.publish(CatalogItemAdded(org_id=org_id, item_id=item.id, kind=item.kind))
         return item
 
     async def update_item(self, item_id: uuid.UUID, data: CatalogItemUpdate) -> CatalogItem:
@@ -124,7 +124,7 @@ class CatalogService:
         check_item(item)
         if changed:
             item.updated_at = utcnow()
-            self.bus.publish(CatalogItemChanged(org_id=str(item.org_id), item_id=str(item.id), fields=changed))
+            self.bus.publish(CatalogItemChanged(org_id=item.org_id, item_id=item.id, fields=changed))
         return item
 
     async def retire_item(self, item_id: uuid.UUID) -> CatalogItem:
@@ -133,7 +133,7 @@ class CatalogService:
         if not item.active:
             raise Conflict("the item is already retired")
         item.active, item.updated_at = False, utcnow()
-        self.bus.publish(CatalogItemRetired(org_id=str(item.org_id), item_id=str(item.id)))
+        self.bus.publish(CatalogItemRetired(org_id=item.org_id, item_id=item.id))
         return item
 
 

@@ -3,41 +3,17 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 
 from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domains.kernel.errors import Forbidden, Invalid
+from domains.kernel.errors import Forbidden
+from domains.kernel.rooms import RoomKey, parse_room
 from domains.kernel.security import OFFICE_ROLES, Principal, Role
 from domains.models import Assignment, Booking, Group, Participant, StaffMember
 
-BOARD_ROOM = "board:dispatch"
 FIELD_ROLES = frozenset({Role.GUIDE, Role.DRIVER})
 DENIED = "forbidden"
-
-
-@dataclass(frozen=True, slots=True)
-class RoomKey:
-    kind: str
-    id: uuid.UUID | None
-
-    def __str__(self) -> str:
-        return BOARD_ROOM if self.kind == "board" else f"{self.kind}:{self.id}"
-
-
-def parse_room(key: object) -> RoomKey:
-    if not isinstance(key, str) or len(key) > 80:
-        raise Invalid("room must be a string like 'group:<id>'")
-    if key == BOARD_ROOM:
-        return RoomKey("board", None)
-    kind, _, raw_id = key.partition(":")
-    if kind not in ("group", "booking", "user"):
-        raise Invalid(f"unknown room {key!r}")
-    try:
-        return RoomKey(kind, uuid.UUID(raw_id))
-    except ValueError:
-        raise Invalid(f"unknown room {key!r}") from None
 
 
 class RoomAccess:

@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from domains.kernel.bus import Event
+from domains.kernel.rooms import RoomKey
 
 
 class RoomEventRecorded(Event, frozen=True, kw_only=True):
     """Base of everything appended to a room's log."""
 
     name = "room.event"
-    room: str
+    room: RoomKey
     seq: int
     data: dict[str, Any]
 
@@ -36,8 +37,3 @@ class BotHandoff(RoomEventRecorded, frozen=True, kw_only=True):
     """The assistant handed a traveler's conversation to the people of the group's room."""
 
     name = "bot.handoff"
-
-
-EVENT_TYPES: dict[str, type[RoomEventRecorded]] = {
-    kind.name: kind for kind in (MessagePosted, MessageEdited, MessageDeleted, FileShared, BotHandoff)
-}

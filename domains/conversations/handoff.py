@@ -19,11 +19,10 @@ from domains.conversations.log import RoomLog
 from domains.kernel.bus import EventBus
 from domains.kernel.db import utcnow
 from domains.kernel.errors import Forbidden, Invalid
+from domains.kernel.rooms import STAFF_AUDIENCE, TRAVELER_AUDIENCE, group_room
 from domains.kernel.security import Principal
 from domains.models import Participant
 
-STAFF_AUDIENCE = "staff"
-TRAVELER_AUDIENCE = "travelers"
 MAX_TURNS = 10
 MAX_TURN_TEXT = 4000
 SPEAKERS = ("traveler", "bot")
@@ -63,17 +62,11 @@ class HandoffService:
             ],
             "created_at": utcnow().isoformat(),
         }
-        room = f"group:{group_id}"
+        room = group_room(group_id)
         await RoomLog(self.session, self.bus).append(
             BotHandoff, traveler.org_id, traveler.user_id, room, {"handoff": handoff}
         )
         return handoff
-
-
-def audience_room(room: str, audience: str) -> str:
-    """The sub-room of a room's staff or travelers: a hand-off's transcript is for staff only, yet every
-    member gets the event's seq, so nobody's log has a gap."""
-    return f"{room}#{audience}"
 
 
 def audience_of(principal: Principal) -> str:

@@ -19,6 +19,7 @@ from sqlalchemy.sql.dml import ReturningInsert
 from domains.conversations.events import RoomEventRecorded
 from domains.kernel.bus import EventBus
 from domains.kernel.db import dialect_insert, utcnow
+from domains.kernel.rooms import RoomKey
 from domains.models import RoomEvent, RoomSequence
 
 MAX_REPLAY = 200
@@ -90,7 +91,8 @@ class RoomLog:
                 "created_at": utcnow(),
             },
         )
-        self.bus.publish(kind(org_id=str(org_id), audience=(room,), room=room, seq=seq, data=data))
+        key = RoomKey(room)
+        self.bus.publish(kind(org_id=org_id, audience=(key,), room=key, seq=seq, data=data))
 
     async def append(
         self,

@@ -1,25 +1,27 @@
 from __future__ import annotations
 
+import uuid
+
 from domains.kernel.bus import Event
 
 
 class FlightAdded(Event, frozen=True, kw_only=True):
     name = "flight.added"
-    group_id: str
-    flight_id: str
+    group_id: uuid.UUID
+    flight_id: uuid.UUID
     flight_number: str
 
 
 class FlightChanged(Event, frozen=True, kw_only=True):
     name = "flight.changed"
-    group_id: str
-    flight_id: str
+    group_id: uuid.UUID
+    flight_id: uuid.UUID
     flight_number: str
     changed: tuple[str, ...]
 
 
 class PassengerAdded(Event, frozen=True, kw_only=True):
     name = "flight.passenger_added"
-    group_id: str
-    flight_id: str
-    participant_id: str
+    group_id: uuid.UUID
+    flight_id: uuid.UUID
+    participant_id: uuid.UUID

@@ -20,9 +20,9 @@ from domains.flights.schemas import FlightCreate, FlightUpdate, PassengerCreate
 from domains.kernel.bus import EventBus
 from domains.kernel.errors import Conflict, Invalid
 from domains.kernel.lookup import get_scoped
+from domains.kernel.rooms import RoomKey, group_audience
 from domains.models import Flight, FlightPassenger, Group, Participant
 
-BOARD = "board:dispatch"
 # IATA airline designator: two letters/digits but not two digits ("AZ", "U2", "9W"), then 1-4 digits and
 # an optional operational suffix letter.
 FLIGHT_NUMBER = re.compile(r"^([A-Z][A-Z0-9]|[0-9][A-Z])([0-9]{1,4})([A-Z]?)$")
@@ -33,8 +33,8 @@ BOOKING_REFERENCE = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,15}$")
 MAX_DURATION = timedelta(hours=36)
 
 
-def audience(group_id: uuid.UUID) -> tuple[str, ...]:
-    return (f"group:{group_id}", BOARD)
+def audience(group_id: uuid.UUID) -> tuple[RoomKey, ...]:
+    return group_audience(group_id)
 
 
 @cache
@@ -142,10 +142,10 @@ class FlightService:
         await self.session.flush()
         self.bus.publish(
             FlightAdded(
-                org_id=str(group.org_id),
+                org_id=group.org_id,
                 audience=audience(group.id),
-                group_id=str(group.id),
-                flight_id=str(flight.id),
+                group_id=group.id,
+                flight_id=flight.id,
                 flight_number=flight.flight_number,
             )
         )
@@ -176,10 +176,10 @@ class FlightService:
         await self.session.flush()
         self.bus.publish(
             FlightChanged(
-                org_id=str(flight.org_id),
+                org_id=flight.org_id,
                 audience=audience(flight.group_id),
-                group_id=str(flight.group_id),
-                flight_id=str(flight.id),
+                group_id=flight.group_id,
+                flight_id=flight.id,
                 flight_number=flight.flight_number,
                 changed=changed,
             )
@@ -230,11 +230,11 @@ class FlightService:
             raise Conflict(f"{participant.name} or seat {seat} is already on {flight.flight_number}") from None
         self.bus.publish(
             PassengerAdded(
-                org_id=str(flight.org_id),
+                org_id=flight.org_id,
                 audience=audience(flight.group_id),
-                group_id=str(flight.group_id),
-                flight_id=str(flight.id),
-                participant_id=str(participant.id),
+                group_id=flight.group_id,
+                flight_id=flight.id,
+                participant_id=participant.id,
             )
         )
         return passenger

@@ -12,19 +12,18 @@ from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domains.conversations.handoff import STAFF_AUDIENCE, audience_room
 from domains.groups.events import TravelerNeedsRecorded
-from domains.groups.service import BOARD, group_room
 from domains.kernel.bus import EventBus
 from domains.kernel.errors import Invalid
 from domains.kernel.lookup import get_scoped
+from domains.kernel.rooms import BOARD, STAFF_AUDIENCE, RoomKey, audience_room, group_room
 from domains.models import Participant
 
 MAX_SPECIAL_NEEDS = 1000  # the column's length
 MAX_DIET_LABEL = 40
 
 
-def needs_audience(group_id: uuid.UUID) -> tuple[str, ...]:
+def needs_audience(group_id: uuid.UUID) -> tuple[RoomKey, ...]:
     """The group's staff (in its room) and the board: a traveler's health and diet are not for the other
     travelers of the group, who are members of the same room."""
     return (audience_room(group_room(group_id), STAFF_AUDIENCE), BOARD)
@@ -58,10 +57,10 @@ class TravelerNeedsService:
             participant.special_needs = combined
         self.bus.publish(
             TravelerNeedsRecorded(
-                org_id=str(participant.org_id),
+                org_id=participant.org_id,
                 audience=needs_audience(participant.group_id),
-                group_id=str(participant.group_id),
-                participant_id=str(participant.id),
+                group_id=participant.group_id,
+                participant_id=participant.id,
                 participant_name=participant.name,
                 dietary=list(participant.dietary),
                 special_needs=participant.special_needs,

@@ -17,19 +17,9 @@ from domains.groups.schemas import BookingCreate, GroupCreate, GroupUpdate, Part
 from domains.kernel.bus import EventBus
 from domains.kernel.errors import Invalid, NotFound
 from domains.kernel.lookup import get_scoped
+from domains.kernel.rooms import group_audience
 from domains.models import Booking, Group, Participant, User
-from domains.numbering import next_number
-
-BOARD = "board:dispatch"
-
-
-def group_room(group_id: uuid.UUID | str) -> str:
-    return f"group:{group_id}"
-
-
-def group_audience(group_id: uuid.UUID | str) -> tuple[str, ...]:
-    """Changes to a group are news for its room and for the dispatch board."""
-    return (group_room(group_id), BOARD)
+from domains.models.sequences import next_number
 
 
 def clean_interests(interests: list[str]) -> list[str]:
@@ -73,9 +63,7 @@ class GroupService:
         self.session.add(group)
         await self.session.flush()
         self.bus.publish(
-            GroupCreated(
-                org_id=str(org_id), audience=group_audience(group.id), group_id=str(group.id), number=group.number
-            )
+            GroupCreated(org_id=org_id, audience=group_audience(group.id), group_id=group.id, number=group.number)
         )
         return group
 
@@ -96,9 +84,7 @@ class GroupService:
             raise Invalid("end_date must not be before start_date")
         if changed:
             self.bus.publish(
-                GroupUpdated(
-                    org_id=str(group.org_id), audience=group_audience(group.id), group_id=str(group.id), fields=changed
-                )
+                GroupUpdated(org_id=group.org_id, audience=group_audience(group.id), group_id=group.id, fields=changed)
             )
         return group
 
@@ -110,9 +96,9 @@ class GroupService:
         previous, group.status = group.status, target
         self.bus.publish(
             GroupStatusChanged(
-                org_id=str(group.org_id),
+                org_id=group.org_id,
                 audience=group_audience(group.id),
-                group_id=str(group.id),
+                group_id=group.id,
                 from_status=previous,
                 to_status=target,
             )
@@ -164,10 +150,10 @@ class GroupService:
         await self.session.flush()
         self.bus.publish(
             ParticipantAdded(
-                org_id=str(group.org_id),
+                org_id=group.org_id,
                 audience=group_audience(group.id),
-                group_id=str(group.id),
-                participant_id=str(participant.id),
+                group_id=group.id,
+                participant_id=participant.id,
             )
         )
         return participant

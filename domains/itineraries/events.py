@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from domains.conversations.events import RoomEventRecorded
 from domains.kernel.bus import Event
 
@@ -16,8 +18,8 @@ class ItineraryChanged(Event, frozen=True, kw_only=True):
     """For the board (`board:update`): which group's plan changed, by what kind of op."""
 
     name = "itinerary.changed"
-    group_id: str
+    group_id: uuid.UUID
     seq: int
     op: str
-    item_id: str | None
+    item_id: str | None  # the op's item id as the op carries it (JSON)
     dropped: bool

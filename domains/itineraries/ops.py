@@ -25,19 +25,6 @@ from domains.kernel.errors import Conflict, Invalid, NotFound
 Item = dict[str, Any]
 Items = dict[str, Item]
 
-FIELDS = (
-    "title",
-    "kind",
-    "start",
-    "end",
-    "place",
-    "notes",
-    "status",
-    "voucher_id",
-    "flight_id",
-    "catalog_item_id",
-    "staff_ids",
-)
 DEFAULTS: dict[str, Any] = {
     "kind": "note",
     "start": None,

@@ -15,9 +15,8 @@ from typing import Any
 import msgspec
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domains.conversations.access import BOARD_ROOM, FIELD_ROLES, RoomAccess
+from domains.conversations.access import FIELD_ROLES, RoomAccess
 from domains.conversations.log import RoomLog
-from domains.groups.service import group_room
 from domains.itineraries import store
 from domains.itineraries.events import ItineraryApplied, ItineraryChanged
 from domains.itineraries.ops import Items, apply_op, replay, resolve, restore_diff, visible
@@ -36,6 +35,7 @@ from domains.kernel.bus import EventBus
 from domains.kernel.db import utcnow
 from domains.kernel.errors import Forbidden, Invalid
 from domains.kernel.lookup import get_scoped
+from domains.kernel.rooms import BOARD, group_room
 from domains.kernel.security import OFFICE_ROLES, Principal
 from domains.models import CatalogItem, Group, Itinerary, ItineraryOp
 
@@ -148,9 +148,9 @@ class ItineraryService:
         itinerary.last_seq, itinerary.updated_at = seq, utcnow()
         self.bus.publish(
             ItineraryChanged(
-                org_id=str(group.org_id),
-                audience=(BOARD_ROOM,),
-                group_id=str(group.id),
+                org_id=group.org_id,
+                audience=(BOARD,),
+                group_id=group.id,
                 seq=seq,
                 op=resolved["type"],
                 item_id=resolved.get("item_id"),

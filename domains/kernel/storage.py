@@ -8,7 +8,6 @@ import tempfile
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
 
 from domains.kernel.errors import NotFound, TooLarge
 
@@ -20,11 +19,6 @@ class StoredBlob:
     sha256: str
     size: int
     head: bytes  # the first bytes, for sniffing the content type
-
-
-class FileStorage(Protocol):
-    async def save(self, chunks: AsyncIterator[bytes], max_bytes: int) -> StoredBlob: ...
-    def path(self, sha256: str) -> Path: ...
 
 
 class LocalStorage:

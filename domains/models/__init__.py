@@ -9,7 +9,7 @@ from domains.models.itineraries import Itinerary, ItineraryItem, ItineraryOp
 from domains.models.notifications import Notification, NotificationPreference, SenderIdentity, SentReminder
 from domains.models.organizations import Organization
 from domains.models.participants import Booking, Participant
-from domains.models.rooming import Room, RoomingList, RoomOccupant
+from domains.models.rooming import HotelRoom, RoomingList, RoomOccupant
 from domains.models.sequences import NumberSequence
 from domains.models.staff import Assignment, StaffMember, StaffUnavailability
 from domains.models.users import User
@@ -24,6 +24,7 @@ __all__ = [
     "Flight",
     "FlightPassenger",
     "Group",
+    "HotelRoom",
     "Itinerary",
     "ItineraryItem",
     "ItineraryOp",
@@ -34,7 +35,6 @@ __all__ = [
     "Participant",
     "Partner",
     "RefreshToken",
-    "Room",
     "RoomEvent",
     "RoomOccupant",
     "RoomRead",

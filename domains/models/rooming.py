@@ -26,10 +26,12 @@ class RoomingList(OrgScoped, Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class Room(OrgScoped, Base):
-    """A room on a rooming list; `label` is the hotel's room number or our own name for it ("Room 3")."""
+class HotelRoom(OrgScoped, Base):
+    """A hotel room on a rooming list; `label` is the hotel's room number or our own name for it ("Room 3").
 
-    __tablename__ = "rooms"
+    Called a hotel room because "room" alone is a chat room (`domains.kernel.rooms`)."""
+
+    __tablename__ = "hotel_rooms"
     __table_args__ = (UniqueConstraint("rooming_list_id", "label"),)
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
@@ -48,5 +50,5 @@ class RoomOccupant(OrgScoped, Base):
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     rooming_list_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("rooming_lists.id", ondelete="CASCADE"), index=True)
-    room_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("rooms.id", ondelete="CASCADE"), index=True)
+    room_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("hotel_rooms.id", ondelete="CASCADE"), index=True)
     participant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"), index=True)

@@ -1,6 +1,10 @@
 from __future__ import annotations
 
-from sqlalchemy import String, UniqueConstraint
+import uuid
+
+from sqlalchemy import String, UniqueConstraint, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domains.kernel.db import Base, OrgScoped
@@ -20,3 +24,24 @@ class NumberSequence(OrgScoped, Base):
     name: Mapped[str] = mapped_column(String(32))
     year: Mapped[int]
     value: Mapped[int] = mapped_column(default=0)
+
+
+async def next_number(session: AsyncSession, org_id: uuid.UUID, name: str, year: int) -> int:
+    """The next value; the UPDATE holds the counter's row lock until the caller's transaction ends."""
+    for _ in range(2):
+        result = await session.execute(
+            update(NumberSequence)
+            .where(NumberSequence.org_id == org_id, NumberSequence.name == name, NumberSequence.year == year)
+            .values(value=NumberSequence.value + 1)
+            .returning(NumberSequence.value)
+            .execution_options(synchronize_session=False)
+        )
+        value = result.scalar_one_or_none()
+        if value is not None:
+            return int(value)
+        try:
+            async with session.begin_nested():
+                session.add(NumberSequence(org_id=org_id, name=name, year=year, value=0))
+        except IntegrityError:
+            pass  # a concurrent creator inserted the counter first; the UPDATE now finds it
+    raise RuntimeError("could not allocate a number")  # pragma: no cover

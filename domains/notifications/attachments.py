@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domains.models import Participant, Room, RoomingList, RoomOccupant
+from domains.models import HotelRoom, Participant, RoomingList, RoomOccupant
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -29,11 +29,11 @@ async def render_attachment(session: AsyncSession, reference: dict[str, Any] | N
     if rooming_list is None:
         return None
     rows = await session.execute(
-        select(Room.label, Room.room_type, Room.notes, Participant.name)
-        .outerjoin(RoomOccupant, RoomOccupant.room_id == Room.id)
+        select(HotelRoom.label, HotelRoom.room_type, HotelRoom.notes, Participant.name)
+        .outerjoin(RoomOccupant, RoomOccupant.room_id == HotelRoom.id)
         .outerjoin(Participant, Participant.id == RoomOccupant.participant_id)
-        .where(Room.rooming_list_id == rooming_list.id)
-        .order_by(Room.position, Participant.name)
+        .where(HotelRoom.rooming_list_id == rooming_list.id)
+        .order_by(HotelRoom.position, Participant.name)
     )
     table = [(label, room_type, name or "", notes) for label, room_type, notes, name in rows.all()]
     safe = "".join(c if c.isalnum() else "-" for c in rooming_list.hotel_name).strip("-") or "hotel"

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domains.conversations.log import RoomLog
 from domains.kernel.bus import EventBus
+from domains.kernel.rooms import group_room
 from domains.models import Assignment, Group, Notification, StaffMember
 from domains.notifications import recipients as who
 from domains.notifications.events import ConfirmationOverdue
@@ -77,7 +78,7 @@ class Escalation:
             )  # fmt: skip
             await self.outbox.notify(group.org_id, person, message, now)
         await RoomLog(self.session, self.bus).append(
-            ConfirmationOverdue, group.org_id, None, f"group:{group.id}",
+            ConfirmationOverdue, group.org_id, None, group_room(group.id),
             {
                 "assignment_id": str(assignment.id), "staff_id": str(staff.id), "staff_name": staff.name,
                 "role": assignment.role, "hours": hours,

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domains.assignments.service import AssignmentService
 from domains.conversations.log import RoomLog
 from domains.kernel.bus import EventBus
+from domains.kernel.rooms import group_room
 from domains.models import Assignment, Group, Notification, StaffMember
 from domains.notifications import recipients as who
 from domains.notifications.addresses import BadAddress, e164
@@ -105,7 +106,7 @@ class InboundSms:
             )  # fmt: skip
             await outbox.notify(group.org_id, coordinator, message)
         await RoomLog(self.session, self.bus).append(
-            SmsReplyReceived, group.org_id, None, f"group:{group.id}",
+            SmsReplyReceived, group.org_id, None, group_room(group.id),
             {"staff_id": str(staff.id), "staff_name": staff.name, "phone": phone, "text": text[:1000]},
         )  # fmt: skip
 

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domains.models import Assignment, Group, Organization, Participant, Partner, StaffMember, User
+from domains.models import Assignment, Group, Organization, Partner, StaffMember, User
 from domains.notifications.service import Recipient
 
 ROLE_ES = {"guide": "guía", "driver": "conductor/a", "coordinator": "coordinador/a"}
@@ -56,12 +56,3 @@ async def coordinators(session: AsyncSession, group: Group) -> list[Recipient]:
         select(User).where(User.org_id == group.org_id, User.role.in_(("coordinator", "dispatcher")))
     )
     return [Recipient(kind="user", id=user.id, name=user.name, email=user.email) for user in office.scalars()]
-
-
-async def booking_travelers(session: AsyncSession, booking_id: uuid.UUID) -> list[Recipient]:
-    rows = await session.execute(select(Participant).where(Participant.booking_id == booking_id))
-    return [
-        Recipient(kind="participant", id=None, name=p.name, email=p.email, phone=p.phone)
-        for p in rows.scalars()
-        if p.email or p.phone
-    ]

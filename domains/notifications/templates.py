@@ -24,7 +24,6 @@ MESSAGE_TYPES = (
     "assignment_reply",
     "reminder_missing_data",
     "itinerary_changed",
-    "booking_confirmation",
     "escalation",
     "sms_forwarded",
 )

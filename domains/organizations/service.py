@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domains.kernel.bus import EventBus
 from domains.kernel.errors import Conflict, Invalid, NotFound
+from domains.kernel.rooms import org_room
 from domains.models import Organization
 from domains.organizations.events import OrganizationCreated, TotpPolicyChanged
 
@@ -39,7 +40,7 @@ class OrganizationService:
         org = Organization(id=uuid.uuid4(), slug=slug, name=name.strip() or slug, timezone=timezone)
         self.session.add(org)
         await self.session.flush()
-        self.bus.publish(OrganizationCreated(org_id=str(org.id), slug=slug))
+        self.bus.publish(OrganizationCreated(org_id=org.id, slug=slug))
         return org
 
     async def ensure_organization(self, slug: str, name: str) -> Organization:
@@ -51,7 +52,7 @@ class OrganizationService:
         org.require_totp_for_staff = require_totp_for_staff
         self.bus.publish(
             TotpPolicyChanged(
-                org_id=str(org_id), audience=(f"org:{org_id}",), require_totp_for_staff=require_totp_for_staff
+                org_id=org_id, audience=(org_room(org_id),), require_totp_for_staff=require_totp_for_staff
             )
         )
         return org

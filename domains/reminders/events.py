@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from domains.kernel.bus import Event
@@ -7,7 +8,7 @@ from domains.kernel.bus import Event
 
 class ReminderSent(Event, frozen=True, kw_only=True):
     name = "reminder.sent"
-    group_id: str
+    group_id: uuid.UUID
     number: str
     cadence: str
     urgent: bool

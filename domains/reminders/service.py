@@ -9,11 +9,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domains.board.completeness import CRITICAL, missing_for
-from domains.groups.service import group_audience
 from domains.kernel.bus import EventBus
+from domains.kernel.rooms import group_audience
 from domains.models import Group, SentReminder
 from domains.reminders.cadence import cadence_for
+from domains.reminders.completeness import CRITICAL, missing_for
 from domains.reminders.events import ReminderSent
 
 ACTIVE_STATUSES = ("draft", "planning", "ready")
@@ -61,9 +61,9 @@ class ReminderService:
             # The notification subscriber writes the messages to the coordinators in this same transaction.
             self.bus.publish(
                 ReminderSent(
-                    org_id=str(group.org_id),
+                    org_id=group.org_id,
                     audience=group_audience(group.id),
-                    group_id=str(group.id),
+                    group_id=group.id,
                     number=group.number,
                     cadence=cadence.name,
                     urgent=cadence.urgent,

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import uuid
+
 from domains.kernel.bus import Event
 
 
@@ -7,7 +9,7 @@ class RoomingListUpdated(Event, frozen=True, kw_only=True):
     """Any change to a rooming list; `change` says which: created, details, rooms, imported."""
 
     name = "rooming_list.updated"
-    group_id: str
-    rooming_list_id: str
+    group_id: uuid.UUID
+    rooming_list_id: uuid.UUID
     hotel_name: str
     change: str

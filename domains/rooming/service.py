@@ -15,12 +15,12 @@ from domains.kernel.bus import EventBus
 from domains.kernel.db import utcnow
 from domains.kernel.errors import Invalid
 from domains.kernel.lookup import get_scoped
-from domains.models import Group, Participant, Room, RoomingList, RoomOccupant
+from domains.kernel.rooms import group_audience
+from domains.models import Group, HotelRoom, Participant, RoomingList, RoomOccupant
 from domains.rooming.events import RoomingListUpdated
 from domains.rooming.importer import GuestRow, match_names
 from domains.rooming.schemas import GuestChange, ImportResult, Problems, RoomIn, RoomingListCreate, RoomingListUpdate
 
-BOARD = "board:dispatch"
 UNSPECIFIED_TYPE = "unspecified"
 
 
@@ -29,7 +29,7 @@ class RoomingView:
     """A rooming list as read: its rooms in order, each with occupant ids, and the problems found."""
 
     rooming_list: RoomingList
-    rooms: list[tuple[Room, list[uuid.UUID]]]
+    rooms: list[tuple[HotelRoom, list[uuid.UUID]]]
     problems: Problems
 
 
@@ -60,10 +60,10 @@ class RoomingService:
         rooming_list.updated_at = utcnow()
         self.bus.publish(
             RoomingListUpdated(
-                org_id=str(rooming_list.org_id),
-                audience=(f"group:{rooming_list.group_id}", BOARD),
-                group_id=str(rooming_list.group_id),
-                rooming_list_id=str(rooming_list.id),
+                org_id=rooming_list.org_id,
+                audience=group_audience(rooming_list.group_id),
+                group_id=rooming_list.group_id,
+                rooming_list_id=rooming_list.id,
                 hotel_name=rooming_list.hotel_name,
                 change=change,
             )
@@ -102,7 +102,11 @@ class RoomingService:
         rooming_list = await self._list(list_id)
         participants = await self._participants(rooming_list.group_id)
         rooms = (
-            (await self.session.execute(select(Room).where(Room.rooming_list_id == list_id).order_by(Room.position)))
+            (
+                await self.session.execute(
+                    select(HotelRoom).where(HotelRoom.rooming_list_id == list_id).order_by(HotelRoom.position)
+                )
+            )
             .scalars()
             .all()
         )
@@ -161,9 +165,9 @@ class RoomingService:
         self._check_known(list(counts), participants, "occupants")
         labels = self._labels(rooms)
         await self.session.execute(delete(RoomOccupant).where(RoomOccupant.rooming_list_id == list_id))
-        await self.session.execute(delete(Room).where(Room.rooming_list_id == list_id))
+        await self.session.execute(delete(HotelRoom).where(HotelRoom.rooming_list_id == list_id))
         for position, (label, data) in enumerate(zip(labels, rooms, strict=True)):
-            room = Room(
+            room = HotelRoom(
                 id=uuid.uuid4(),
                 org_id=rooming_list.org_id,
                 rooming_list_id=list_id,
@@ -199,7 +203,7 @@ class RoomingService:
         return labels
 
     @staticmethod
-    def _occupant(rooming_list: RoomingList, room: Room, pid: uuid.UUID) -> RoomOccupant:
+    def _occupant(rooming_list: RoomingList, room: HotelRoom, pid: uuid.UUID) -> RoomOccupant:
         return RoomOccupant(
             id=uuid.uuid4(), org_id=rooming_list.org_id, rooming_list_id=rooming_list.id, room_id=room.id,
             participant_id=pid,
@@ -238,7 +242,9 @@ class RoomingService:
             raise Invalid(f"none of the {len(rows)} guest names in the file is a participant of this group")
         rooms = {
             _key(room.label): room
-            for room in (await self.session.execute(select(Room).where(Room.rooming_list_id == list_id))).scalars()
+            for room in (
+                await self.session.execute(select(HotelRoom).where(HotelRoom.rooming_list_id == list_id))
+            ).scalars()
         }
         occupants = {
             occupant.participant_id: occupant
@@ -253,7 +259,7 @@ class RoomingService:
         for row in desired.values():
             room = rooms.get(_key(row.room))
             if room is None:
-                room = Room(
+                room = HotelRoom(
                     id=uuid.uuid4(), org_id=rooming_list.org_id, rooming_list_id=list_id, label=row.room,
                     room_type=row.room_type or UNSPECIFIED_TYPE, position=position,
                 )  # fmt: skip
@@ -291,7 +297,7 @@ class RoomingService:
         return result
 
     async def _drop_rooms_left_empty(
-        self, list_id: uuid.UUID, had_guests: set[uuid.UUID], in_file: set[str], rooms: dict[str, Room]
+        self, list_id: uuid.UUID, had_guests: set[uuid.UUID], in_file: set[str], rooms: dict[str, HotelRoom]
     ) -> None:
         """Rooms that had guests before this import, and that the file no longer names, are gone."""
         candidates = [room for key, room in rooms.items() if room.id in had_guests and key not in in_file]

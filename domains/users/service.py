@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domains.kernel.bus import EventBus
 from domains.kernel.errors import Conflict
 from domains.kernel.lookup import get_scoped
+from domains.kernel.rooms import org_room
 from domains.kernel.security import Role, hash_password
 from domains.models import User
 from domains.users.events import UserCreated
@@ -70,7 +71,5 @@ class UserService:
         except IntegrityError as exc:
             # Another organization's user, invisible from this scope, may hold the address.
             raise Conflict(f"a user with email {email} already exists") from exc
-        self.bus.publish(
-            UserCreated(org_id=str(org_id), audience=(f"org:{org_id}",), user_id=str(user.id), role=user.role)
-        )
+        self.bus.publish(UserCreated(org_id=org_id, audience=(org_room(org_id),), user_id=user.id, role=user.role))
         return user

@@ -1,36 +1,38 @@
 from __future__ import annotations
 
+import uuid
+
 from domains.kernel.bus import Event
 
 
 class VoucherIssued(Event, frozen=True, kw_only=True):
     name = "voucher.issued"
-    group_id: str
-    voucher_id: str
+    group_id: uuid.UUID
+    voucher_id: uuid.UUID
     number: str
     type: str
     status: str
-    partner_id: str | None
+    partner_id: uuid.UUID | None
 
 
 class VoucherTransitioned(Event, frozen=True, kw_only=True):
     """Every status change, including the ones a partner makes by validating or redeeming a code."""
 
     name = "voucher.transitioned"
-    group_id: str
-    voucher_id: str
+    group_id: uuid.UUID
+    voucher_id: uuid.UUID
     number: str
     from_status: str
     to_status: str
-    by_user_id: str | None
+    by_user_id: uuid.UUID | None
 
 
 class VoucherRedeemed(Event, frozen=True, kw_only=True):
     """The service was consumed at the partner: the group's room hears it live (`voucher:redeemed`)."""
 
     name = "voucher.redeemed"
-    group_id: str
-    voucher_id: str
+    group_id: uuid.UUID
+    voucher_id: uuid.UUID
     number: str
-    partner_id: str | None
-    by_user_id: str | None
+    partner_id: uuid.UUID | None
+    by_user_id: uuid.UUID | None

@@ -22,9 +22,10 @@ from domains.kernel.bus import EventBus
 from domains.kernel.db import utcnow
 from domains.kernel.errors import Conflict, Forbidden, Invalid, NotFound
 from domains.kernel.lookup import get_scoped
+from domains.kernel.rooms import RoomKey, group_audience
 from domains.kernel.security import Principal, Role
 from domains.models import Group, Participant, Partner, RoomingList, User, Voucher, VoucherTransition
-from domains.numbering import next_number
+from domains.models.sequences import next_number
 from domains.vouchers.codes import VoucherCodes
 from domains.vouchers.events import VoucherIssued, VoucherRedeemed, VoucherTransitioned
 from domains.vouchers.schemas import (
@@ -38,7 +39,6 @@ from domains.vouchers.schemas import (
     VoucherDetails,
 )
 
-BOARD = "board:dispatch"
 ALLOWED: dict[str, frozenset[str]] = {
     "created": frozenset({"confirmed", "cancelled"}),
     "confirmed": frozenset({"distributed", "cancelled"}),
@@ -180,14 +180,14 @@ class VoucherService:
         await self.session.flush()
         self.bus.publish(
             VoucherIssued(
-                org_id=str(group.org_id),
+                org_id=group.org_id,
                 audience=_audience(voucher),
-                group_id=str(group.id),
-                voucher_id=str(voucher.id),
+                group_id=group.id,
+                voucher_id=voucher.id,
                 number=voucher.number,
                 type=voucher.type,
                 status=voucher.status,
-                partner_id=str(voucher.partner_id) if voucher.partner_id else None,
+                partner_id=voucher.partner_id,
             )
         )
         return voucher
@@ -243,26 +243,26 @@ class VoucherService:
         self.session.add(_audit(voucher, before, to, actor_id, at))
         self.bus.publish(
             VoucherTransitioned(
-                org_id=str(voucher.org_id),
+                org_id=voucher.org_id,
                 audience=_audience(voucher),
-                group_id=str(voucher.group_id),
-                voucher_id=str(voucher.id),
+                group_id=voucher.group_id,
+                voucher_id=voucher.id,
                 number=voucher.number,
                 from_status=before,
                 to_status=to,
-                by_user_id=str(actor_id),
+                by_user_id=actor_id,
             )
         )
         if to == "redeemed":
             self.bus.publish(
                 VoucherRedeemed(
-                    org_id=str(voucher.org_id),
+                    org_id=voucher.org_id,
                     audience=_audience(voucher),
-                    group_id=str(voucher.group_id),
-                    voucher_id=str(voucher.id),
+                    group_id=voucher.group_id,
+                    voucher_id=voucher.id,
                     number=voucher.number,
-                    partner_id=str(voucher.partner_id) if voucher.partner_id else None,
-                    by_user_id=str(actor_id),
+                    partner_id=voucher.partner_id,
+                    by_user_id=actor_id,
                 )
             )
 
@@ -321,8 +321,8 @@ def _dates(details: VoucherDetails) -> tuple[date, date]:
     return details.date, details.valid_until or details.date
 
 
-def _audience(voucher: Voucher) -> tuple[str, ...]:
-    return (f"group:{voucher.group_id}", BOARD)
+def _audience(voucher: Voucher) -> tuple[RoomKey, ...]:
+    return group_audience(voucher.group_id)
 
 
 def _audit(voucher: Voucher, before: str | None, to: str, actor_id: uuid.UUID, at: datetime) -> VoucherTransition:

@@ -22,7 +22,6 @@ from sqlalchemy import select
 from domains.kernel.runtime import Hub
 from domains.kernel.settings import Settings
 from domains.models import Notification
-from domains.notifications import subscribers
 from domains.notifications.attachments import render_attachment
 from domains.notifications.escalation import Escalation
 from domains.notifications.service import NotificationConfig
@@ -30,7 +29,7 @@ from domains.notifications.status import settle
 from hub.worker.channels import Channel, Delivery, LocalOutbox, OutgoingMessage, PermanentFailure, build_channels
 from hub.worker.scheduler import Job
 
-__all__ = ["BATCH", "LocalOutbox", "backoff", "claim_due", "deliver_pending", "outbox_jobs", "subscribe_notifications"]
+__all__ = ["BATCH", "LocalOutbox", "backoff", "claim_due", "deliver_pending", "outbox_jobs"]
 
 log = logging.getLogger(__name__)
 BATCH = 50
@@ -139,10 +138,9 @@ async def deliver_pending(hub: Hub, channel: Channel, now: datetime | None = Non
     return delivered
 
 
-def outbox_jobs(hub: Hub) -> list[Job]:
+def outbox_jobs(hub: Hub, config: NotificationConfig) -> list[Job]:
     """Deliver the outbox through the configured channels; escalate unanswered assignment requests."""
     channels = build_channels(hub.settings)
-    config = NotificationConfig(mail_domain=hub.settings.mail_domain, quiet_hours=hub.settings.quiet_hours)
     timeout = timedelta(minutes=hub.settings.confirmation_timeout_minutes)
 
     async def deliver() -> None:
@@ -156,10 +154,3 @@ def outbox_jobs(hub: Hub) -> list[Job]:
         Job("outbox", hub.settings.outbox_interval_seconds, deliver),
         Job("escalations", ESCALATION_INTERVAL_SECONDS, escalate),
     ]
-
-
-def subscribe_notifications(hub: Hub) -> None:
-    """Domain events write their notifications inside the unit of work that causes them."""
-    subscribers.register(
-        hub.subscribers, NotificationConfig(mail_domain=hub.settings.mail_domain, quiet_hours=hub.settings.quiet_hours)
-    )

@@ -8,8 +8,9 @@ import faiss
 import numpy as np
 
 from ai.encoder import Encoder
-from ai.recommend.index import CatalogIndexes, subscribe_catalog_index
+from ai.recommend.index import CatalogIndexes
 from ai.recommend.recommendations import recommend_for_group
+from domains.catalog.events import CatalogItemAdded, CatalogItemChanged, CatalogItemRetired
 from domains.catalog.schemas import CatalogItemUpdate
 from domains.catalog.service import CatalogService
 from domains.kernel.runtime import Hub
@@ -72,7 +73,7 @@ async def test_a_stale_file_is_rebuilt_from_the_catalog(
 
 
 async def test_catalog_changes_reach_the_index_as_they_commit(hub: Hub, indexes: CatalogIndexes) -> None:
-    subscribe_catalog_index(hub, indexes)
+    hub.subscribers.subscribe(indexes.catalog_changed, CatalogItemAdded, CatalogItemChanged, CatalogItemRetired)
     org = await an_organization(hub)
     await a_catalog(hub, org)
     group = await a_group(hub, org, "Climbers", interests=["climbing"])
@@ -100,7 +101,7 @@ async def test_above_the_threshold_the_index_is_hnsw_and_still_finds_the_best_it
 ) -> None:
     hub = Hub(backend.settings(data_dir, recommend_exact_max_items=8))
     indexes = CatalogIndexes(hub, encoder)
-    subscribe_catalog_index(hub, indexes)
+    hub.subscribers.subscribe(indexes.catalog_changed, CatalogItemAdded, CatalogItemChanged, CatalogItemRetired)
     try:
         org = await an_organization(hub)
         await a_catalog(hub, org, LISBON[:6])
@@ -146,7 +147,7 @@ async def test_above_the_threshold_the_index_is_hnsw_and_still_finds_the_best_it
 async def test_an_organization_without_a_catalog_gets_nothing_until_the_first_item(
     hub: Hub, indexes: CatalogIndexes
 ) -> None:
-    subscribe_catalog_index(hub, indexes)
+    hub.subscribers.subscribe(indexes.catalog_changed, CatalogItemAdded, CatalogItemChanged, CatalogItemRetired)
     org = await an_organization(hub)
     group = await a_group(hub, org, "Early adopters", interests=["wine"])
 

@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from domains.kernel.runtime import Hub
-from hub.worker.outbox import subscribe_notifications
+from hub.wiring import subscribe_notifications
 from tests.backends import Backend
 from tests.notifications.providers import RecordingProvider, recording_provider
 from tests.server import RunningHub, running_hub

@@ -78,7 +78,7 @@ def test_quiet_hours_are_counted_in_the_recipients_timezone() -> None:
 
 
 async def test_preferences_decide_channel_language_quiet_hours_and_opt_out(hub: Hub) -> None:
-    from hub.worker.outbox import subscribe_notifications
+    from hub.wiring import subscribe_notifications
 
     subscribe_notifications(hub)
     stay = await a_stay_with_driver_and_hotel(hub)
@@ -102,7 +102,7 @@ async def test_preferences_decide_channel_language_quiet_hours_and_opt_out(hub: 
 
 
 async def test_an_unusable_address_fails_its_own_row_and_blocks_nobody(hub: Hub) -> None:
-    from hub.worker.outbox import subscribe_notifications
+    from hub.wiring import subscribe_notifications
 
     subscribe_notifications(hub)
     stay = await a_stay_with_driver_and_hotel(hub, hotel_email="reservas@hotel-avenida..example")
@@ -115,7 +115,7 @@ async def test_an_unusable_address_fails_its_own_row_and_blocks_nobody(hub: Hub)
 
 
 async def test_an_unanswered_request_alerts_the_coordinator_once(hub: Hub) -> None:
-    from hub.worker.outbox import subscribe_notifications
+    from hub.wiring import subscribe_notifications
 
     subscribe_notifications(hub)
     stay = await a_stay_with_driver_and_hotel(hub)
@@ -187,14 +187,14 @@ async def test_the_office_sets_preferences_and_the_admin_sets_senders(
 
 async def test_an_itinerary_change_texts_the_groups_staff_once_per_burst(hub: Hub) -> None:
     from domains.itineraries.events import ItineraryChanged
-    from hub.worker.outbox import subscribe_notifications
+    from hub.wiring import subscribe_notifications
 
     subscribe_notifications(hub)
     stay = await a_stay_with_driver_and_hotel(hub)
     for seq in (1, 2, 3):  # three edits in a row: the queued message covers them all
         async with hub.unit_of_work(stay.org.id) as uow:
             uow.bus.publish(
-                ItineraryChanged(org_id=str(stay.org.id), group_id=str(stay.group.id), seq=seq, op="set_field",
+                ItineraryChanged(org_id=stay.org.id, group_id=stay.group.id, seq=seq, op="set_field",
                                  item_id=None, dropped=False)
             )  # fmt: skip
     [text] = [r for r in await notifications_of(hub, stay.org.id) if r.category == "itinerary.changed"]

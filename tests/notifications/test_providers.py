@@ -10,8 +10,9 @@ from pathlib import Path
 
 from domains.kernel.runtime import Hub
 from domains.notifications.templates import MESSAGE_TYPES
+from hub.wiring import subscribe_notifications
 from hub.worker.channels import build_channels
-from hub.worker.outbox import deliver_pending, subscribe_notifications
+from hub.worker.outbox import deliver_pending
 from tests.backends import Backend
 from tests.notifications.conftest import PUBLIC_URL, SENDGRID_API_KEY, TWILIO_FROM, TWILIO_SID, TWILIO_TOKEN
 from tests.notifications.providers import RecordingProvider

@@ -9,9 +9,9 @@ from typing import Any
 from litestar import Request, get
 from litestar.params import FromPath, FromQuery
 
-from domains.board.completeness import area_status, missing_for
-from domains.board.service import BoardRow, board_rows
 from domains.kernel.errors import Invalid
+from domains.reminders.completeness import area_status, missing_for
+from domains.views.board import BoardRow, board_rows
 from realtime.server import Realtime
 from web.deps import HubDep, ServicesDep
 from web.guards import OFFICE

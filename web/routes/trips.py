@@ -15,8 +15,8 @@ from litestar import get
 from litestar.params import FromPath
 
 from domains.groups.schemas import GroupOut
-from domains.groups.service import group_room
 from domains.groups.team import TeamMember, team_of, trips_of
+from domains.kernel.rooms import group_room
 from web.deps import IdentityDep, ServicesDep
 from web.guards import enrolled
 from web.routes.presenters import group_out

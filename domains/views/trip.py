@@ -24,10 +24,10 @@ from domains.models import (
     Flight,
     FlightPassenger,
     Group,
+    HotelRoom,
     ItineraryItem,
     Participant,
     Partner,
-    Room,
     RoomingList,
     RoomOccupant,
     StaffMember,
@@ -270,8 +270,8 @@ class TravelerView:
 
     async def _room_label(self, trip: Trip, voucher_id: uuid.UUID) -> str | None:
         label = await self.session.scalar(
-            select(Room.label)
-            .join(RoomOccupant, RoomOccupant.room_id == Room.id)
+            select(HotelRoom.label)
+            .join(RoomOccupant, RoomOccupant.room_id == HotelRoom.id)
             .join(RoomingList, RoomingList.id == RoomOccupant.rooming_list_id)
             .where(
                 RoomingList.group_id == trip.group_id,

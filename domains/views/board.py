@@ -10,9 +10,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domains.board.completeness import CRITICAL, MissingItem, area_status, missing_for
 from domains.models import Assignment, Group, StaffMember
 from domains.reminders.cadence import cadence_for
+from domains.reminders.completeness import CRITICAL, MissingItem, area_status, missing_for
 
 
 @dataclass
