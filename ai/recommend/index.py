@@ -31,6 +31,7 @@ from sqlalchemy import func, select
 from ai.encoder import Encoder
 from ai.recommend.catalog_table import Columns, ItemRecord, Vocabulary
 from ai.recommend.index_files import SavedIndex, fingerprint, load_index, save_index
+from domains.kernel.bus import Event
 from domains.kernel.runtime import Hub
 from domains.models import CatalogItem
 
