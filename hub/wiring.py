@@ -12,6 +12,7 @@ from domains.reminders.service import ReminderService
 from hub.worker.outbox import outbox_jobs, subscribe_notifications
 from hub.worker.scheduler import Job
 from realtime import bot, broadcast, chat, itinerary, rooms
+from realtime.presence import presence_store
 from realtime.server import Realtime
 from web.auth import authenticate
 from web.pages import api_docs
@@ -91,7 +92,7 @@ def subscribe(hub: Hub) -> None:
 
 def build_realtime(hub: Hub) -> Realtime:
     """The Socket.IO server with every event handler, subscribed to the domain events it broadcasts."""
-    realtime = Realtime(hub)
+    realtime = Realtime(hub, presence=presence_store(hub))
     rooms.register(realtime)
     chat.register(realtime)
     itinerary.register(realtime)

@@ -7,7 +7,7 @@ from domains.conversations.access import BOARD_ROOM
 from domains.conversations.events import BotHandoff, RoomEventRecorded
 from domains.conversations.handoff import STAFF_AUDIENCE, TRAVELER_AUDIENCE, audience_room, redacted
 from domains.kernel.bus import Event
-from realtime.rooms import wire_room
+from realtime.connections import wire_room
 from realtime.server import Realtime
 from realtime.wire import wire_name
 

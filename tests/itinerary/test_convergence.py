@@ -25,12 +25,14 @@ from domains.groups.service import GroupService
 from domains.itineraries import store
 from domains.itineraries.events import ItineraryApplied
 from domains.itineraries.ops import Items, apply_op, replay, visible
+from domains.itineraries.schemas import Op
 from domains.itineraries.service import ItineraryService
 from domains.kernel.bus import Event
 from domains.kernel.errors import Conflict, Invalid, NotFound
 from domains.kernel.runtime import Hub
 from domains.kernel.security import Role
 from domains.models import Group
+from realtime.schemas import decoded
 from tests.builders import Person, a_person, a_tour_group
 from tests.itinerary.helpers import principal_of
 
@@ -177,7 +179,7 @@ async def test_every_client_converges_on_the_servers_itinerary(
         try:
             async with hub.unit_of_work(org_id) as uow:
                 ack = await ItineraryService(uow.session, uow.bus).apply(
-                    principal, client.person.user.name, group.id, client_op_id, client.seen, op
+                    principal, client.person.user.name, group.id, client_op_id, client.seen, decoded(op, Op)
                 )
         except (Invalid, NotFound, Conflict):
             return  # refused: no seq, nothing broadcast
@@ -231,7 +233,7 @@ async def test_every_client_converges_on_the_servers_itinerary(
                 principal = principal_of(client.person)
                 async with hub.unit_of_work(org_id) as uow:
                     again = await ItineraryService(uow.session, uow.bus).apply(
-                        principal, client.person.user.name, group.id, client_op_id, 0, op
+                        principal, client.person.user.name, group.id, client_op_id, 0, decoded(op, Op)
                     )
                 assert (again.seq, again.duplicate) == (seq, True)
         for client in clients:
