@@ -26,6 +26,7 @@ from domains.itineraries.schemas import (
     Applied,
     Day,
     HistoryEntry,
+    ItemView,
     ItineraryOut,
     Op,
     RemoveItem,
@@ -115,7 +116,7 @@ class ItineraryService:
         items = resolved.items
         apply_op(items, resolved.op)
         for item_id in resolved.touched:
-            if not items[item_id]["removed"]:
+            if not items[item_id].removed:
                 check_item(items[item_id], group.start_date, group.end_date)
         store.write_items(self.session, itinerary, resolved.rows, (items[item_id] for item_id in resolved.touched))
 
@@ -176,8 +177,8 @@ class ItineraryService:
     @staticmethod
     def _warnings_on_touched_days(group: Group, itinerary: Itinerary, resolved: Resolved) -> list[dict[str, Any]]:
         items = resolved.items
-        days = {items[item_id]["day"] for item_id in resolved.touched}
-        on_days = (item for item in items.values() if item["day"] in days)
+        days = {items[item_id].day for item_id in resolved.touched}
+        on_days = (item for item in items.values() if item.day in days)
         return warnings(on_days, group.start_date, group.end_date, itinerary.travel_speed_kmh)
 
     async def restore(
@@ -223,7 +224,7 @@ class ItineraryService:
             return []
         rows = await store.op_page(self.session, itinerary, before_seq, max(1, min(limit, MAX_HISTORY_PAGE)))
         everything = store.items_of(await store.load_rows(self.session, itinerary))
-        titles = {item_id: item["title"] for item_id, item in everything.items()}
+        titles = {item_id: item.title for item_id, item in everything.items()}
         return [
             HistoryEntry(
                 seq=row.seq,
@@ -263,9 +264,9 @@ class ItineraryService:
     def _out(group: Group, itinerary: Itinerary | None, seq: int, items: Items) -> ItineraryOut:
         speed = itinerary.travel_speed_kmh if itinerary else DEFAULT_SPEED_KMH
         live = visible(items.values())
-        by_day: dict[str, list[dict[str, Any]]] = {}
+        by_day: dict[str, list[ItemView]] = {}
         for item in live:
-            by_day.setdefault(item["day"], []).append(item)
+            by_day.setdefault(item.day, []).append(item)
         days = [
             Day(date=day.isoformat(), items=by_day.get(day.isoformat(), []))
             for day in travel_days(group.start_date, group.end_date)

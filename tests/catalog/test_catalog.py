@@ -140,7 +140,7 @@ async def test_an_itinerary_item_links_only_to_a_live_item_of_the_same_organizat
     await add(belem.id)
     async with hub.unit_of_work(org.id) as uow:
         snapshot = await ItineraryService(uow.session, uow.bus).snapshot(editor, group.id)
-    assert snapshot.items[0]["catalog_item_id"] == str(belem.id)
+    assert snapshot.items[0].catalog_item_id == str(belem.id)
 
     with pytest.raises(NotFound):
         await add(theirs["X"].id)

@@ -24,7 +24,7 @@ from domains.groups.schemas import GroupCreate
 from domains.groups.service import GroupService
 from domains.itineraries import store
 from domains.itineraries.events import ItineraryApplied
-from domains.itineraries.ops import Items, apply_op, replay, visible
+from domains.itineraries.ops import Items, apply_op, kept, replay, visible
 from domains.itineraries.schemas import Op
 from domains.itineraries.service import ItineraryService
 from domains.kernel.bus import Event
@@ -117,7 +117,7 @@ PLANS = st.fixed_dictionaries(
 
 def draw_op(data: st.DataObject, client: Client) -> dict[str, Any]:
     plan = data.draw(PLANS)
-    live = sorted(i for i, item in client.state.items() if not item["removed"])
+    live = sorted(i for i, item in client.state.items() if not item.removed)
     # What the client has heard of, plus the items it added itself (it made their ids).
     known = sorted(set(client.state) | {op["item_id"] for _, op, _ in client.sent if op["type"] == "add_item"})
     kind = plan["kind"] if known else "add"
@@ -195,7 +195,7 @@ async def test_every_client_converges_on_the_servers_itinerary(
             missed = await ConversationService(uow.session, uow.bus).replay(room, client.seen)
             if missed.resync:
                 view = await ItineraryService(uow.session, uow.bus).snapshot(principal_of(client.person), group.id)
-                client.state = {item["id"]: {**item, "removed": False} for item in view.items}
+                client.state = {item.id: kept(item) for item in view.items}
                 client.seen, client.early = view.seq, {}
         for event in missed.events:
             client.receive(event)
@@ -259,8 +259,8 @@ async def test_every_client_converges_on_the_servers_itinerary(
         if op["type"] == "set_fields":
             for name, value in op["fields"].items():
                 if not overwritten(later, op["item_id"], name):
-                    assert item is not None and not item["removed"] and item[name] == value, (ack, name)
+                    assert item is not None and not item.removed and getattr(item, name) == value, (ack, name)
         elif op["type"] in ("add_item", "move_item") and not overwritten(later, op["item_id"], None):
-            assert item is not None and not item["removed"] and (item["day"], item["key"]) == (op["day"], op["key"])
+            assert item is not None and not item.removed and (item.day, item.key) == (op["day"], op["key"])
         elif op["type"] == "remove_item" and not any(o["type"] == "restore" for o in later):
-            assert item is not None and item["removed"]
+            assert item is not None and item.removed
