@@ -46,6 +46,16 @@ EDITORS = OFFICE_ROLES | FIELD_ROLES
 MAX_HISTORY_PAGE = 100
 
 
+@dataclass(frozen=True, slots=True)
+class Sent:
+    """Who sent an op, the client's id for it, and the last seq the client had applied when it made it."""
+
+    author: Principal
+    author_name: str
+    client_op_id: str
+    base_seq: int
+
+
 @dataclass
 class Resolved:
     """An op resolved against the items it touches: the op as logged, and the state it applies to."""
@@ -84,6 +94,7 @@ class ItineraryService:
         """Apply one op (see the module's docstring); a resent `client_op_id` answers its original seq."""
         group = await self.group_for(principal, group_id, edit=True)
         check_request(client_op_id, base_seq)
+        sent = Sent(principal, author_name, client_op_id, base_seq)
         itinerary = await store.locked_itinerary(self.session, group)
         # Checked under the lock, so a resend racing its original waits and then finds it.
         earlier = await store.op_by_client_id(self.session, itinerary, client_op_id)
@@ -92,7 +103,9 @@ class ItineraryService:
         resolved = await self._resolve(group, itinerary, op)
         if not resolved.dropped:
             await self._write(group, itinerary, resolved)
-        seq = await self._log(principal, author_name, group, itinerary, client_op_id, base_seq, resolved)
+        seq = await self._append_to_room_log(group, sent, resolved)
+        self._append_to_op_log(itinerary, seq, sent, resolved)
+        self._tell_the_board(group, seq, resolved)
         found = self._warnings_on_touched_days(group, itinerary, resolved)
         return Applied(seq=seq, dropped=resolved.dropped, warnings=found)
 
@@ -120,47 +133,44 @@ class ItineraryService:
                 check_item(items[item_id], group.start_date, group.end_date)
         store.write_items(self.session, itinerary, resolved.rows, (items[item_id] for item_id in resolved.touched))
 
-    async def _log(
-        self,
-        principal: Principal,
-        author_name: str,
-        group: Group,
-        itinerary: Itinerary,
-        client_op_id: str,
-        base_seq: int,
-        resolved: Resolved,
-    ) -> int:
-        """Append the op to the room log (`itinerary:applied` after commit) and to the op log; tell the board."""
+    async def _append_to_room_log(self, group: Group, sent: Sent, resolved: Resolved) -> int:
+        """The op's seq in the group room; the room hears `itinerary:applied` after commit."""
         room = group_room(group.id)
         data: dict[str, Any] = {
             "room": room,  # also in replays, which carry only what is stored
             "group_id": str(group.id),
-            "client_op_id": client_op_id,
-            "base_seq": base_seq,
+            "client_op_id": sent.client_op_id,
+            "base_seq": sent.base_seq,
             "op": resolved.op,
-            "author": {"id": str(principal.user_id), "name": author_name},
+            "author": {"id": str(sent.author.user_id), "name": sent.author_name},
             "dropped": resolved.dropped,
         }
         seq = await RoomLog(self.session, self.bus).append(
-            ItineraryApplied, group.org_id, principal.user_id, room, data
+            ItineraryApplied, group.org_id, sent.author.user_id, room, data
         )
-        if base_seq >= seq:  # checked here to save a query; raising rolls everything back
+        if sent.base_seq >= seq:  # checked here to save a query; raising rolls everything back
             raise Invalid(f"base_seq is ahead of the room (its seq is {seq - 1}); use the last seq you received")
+        return seq
+
+    def _append_to_op_log(self, itinerary: Itinerary, seq: int, sent: Sent, resolved: Resolved) -> None:
+        """The itinerary's own log, which history, `at_seq` and restores fold."""
         self.session.add(
             ItineraryOp(
-                org_id=group.org_id,
+                org_id=itinerary.org_id,
                 itinerary_id=itinerary.id,
                 seq=seq,
-                client_op_id=client_op_id,
-                base_seq=base_seq,
+                client_op_id=sent.client_op_id,
+                base_seq=sent.base_seq,
                 type=resolved.op["type"],
                 op=resolved.op,
                 dropped=resolved.dropped,
-                author_id=principal.user_id,
-                author_name=author_name,
+                author_id=sent.author.user_id,
+                author_name=sent.author_name,
             )
         )
         itinerary.last_seq, itinerary.updated_at = seq, utcnow()
+
+    def _tell_the_board(self, group: Group, seq: int, resolved: Resolved) -> None:
         self.bus.publish(
             ItineraryChanged(
                 org_id=str(group.org_id),
@@ -172,7 +182,6 @@ class ItineraryService:
                 dropped=resolved.dropped,
             )
         )
-        return seq
 
     @staticmethod
     def _warnings_on_touched_days(group: Group, itinerary: Itinerary, resolved: Resolved) -> list[dict[str, Any]]:
