@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,7 +48,7 @@ def error_ack(exc: DomainError) -> Ack:
     return {"ok": False, "error": code, "message": exc.message}
 
 
-def wire_room(room: str, org_id: object) -> str:
+def wire_room(room: str, org_id: uuid.UUID | str) -> str:
     """Every organization's board is called `board:dispatch` by clients; on the wire each organization
     has its own Socket.IO room, so one tenant's board never hears another's updates or presence."""
     return f"{BOARD_ROOM}:{org_id}" if room == BOARD_ROOM else room
