@@ -88,11 +88,6 @@ def view_of(item: Item) -> ItemView:
     return ItemView(**{name: getattr(item, name) for name in ItemView.__struct_fields__})
 
 
-def kept(view: ItemView) -> Item:
-    """A live item as the server keeps it (what a client folding ops starts from after a snapshot)."""
-    return Item(**msgspec.structs.asdict(copy.deepcopy(view)))
-
-
 def normalize_fields(fields: ItemFields) -> dict[str, Any]:
     """Only the fields the client named, as JSON values; staff ids deduplicated in their given order."""
     data: dict[str, Any] = msgspec.to_builtins(fields)

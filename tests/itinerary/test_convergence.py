@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+import msgspec
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -24,8 +25,8 @@ from domains.groups.schemas import GroupCreate
 from domains.groups.service import GroupService
 from domains.itineraries import store
 from domains.itineraries.events import ItineraryApplied
-from domains.itineraries.ops import Items, apply_op, kept, replay, visible
-from domains.itineraries.schemas import Op
+from domains.itineraries.ops import Items, apply_op, replay, visible
+from domains.itineraries.schemas import Item, Op
 from domains.itineraries.service import ItineraryService
 from domains.kernel.bus import Event
 from domains.kernel.errors import Conflict, Invalid, NotFound
@@ -195,7 +196,7 @@ async def test_every_client_converges_on_the_servers_itinerary(
             missed = await ConversationService(uow.session, uow.bus).replay(room, client.seen)
             if missed.resync:
                 view = await ItineraryService(uow.session, uow.bus).snapshot(principal_of(client.person), group.id)
-                client.state = {item.id: kept(item) for item in view.items}
+                client.state = {item.id: Item(**msgspec.structs.asdict(item)) for item in view.items}
                 client.seen, client.early = view.seq, {}
         for event in missed.events:
             client.receive(event)
