@@ -7,6 +7,8 @@ import uuid
 from collections import defaultdict
 from typing import Any
 
+import msgspec
+
 from domains.itineraries.service import ItineraryService
 from realtime.connections import Ack, Connection
 from realtime.schemas import ApplyOp
@@ -28,7 +30,7 @@ async def on_op(rt: Realtime, queues: Queues, connection: Connection, request: A
         "seq": applied.seq,
         "dropped": applied.dropped,
         "duplicate": applied.duplicate,
-        "warnings": applied.warnings,
+        "warnings": msgspec.to_builtins(applied.warnings),
     }
 
 

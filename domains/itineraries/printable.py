@@ -44,7 +44,7 @@ def _row(item: ItemView) -> str:
 def render(itinerary: ItineraryOut) -> str:
     warned: dict[str, list[str]] = {}
     for warning in itinerary.warnings:
-        warned.setdefault(warning["day"], []).append(warning["message"])
+        warned.setdefault(warning.day, []).append(warning.message)
     sections = []
     for day in itinerary.days:
         heading = date.fromisoformat(day.date).strftime("%A %d %B %Y")

@@ -81,13 +81,22 @@ class ItinerarySettings(msgspec.Struct, forbid_unknown_fields=True):
     travel_speed_kmh: Annotated[float, Meta(gt=0, le=1000)]
 
 
+class PlanWarning(msgspec.Struct):
+    """Something worth a second look on a day (not an error): `overlap`, `tight_gap` or `outside_dates`."""
+
+    code: str
+    day: str
+    item_ids: list[str]
+    message: str
+
+
 class Applied(msgspec.Struct):
     """The outcome of one op: its seq, whether it changed nothing (`dropped`), whether it was a resend."""
 
     seq: int
     dropped: bool = False
     duplicate: bool = False
-    warnings: list[dict[str, Any]] = []
+    warnings: list[PlanWarning] = []
 
 
 class ItemView(msgspec.Struct, kw_only=True):
@@ -131,7 +140,7 @@ class ItineraryOut(msgspec.Struct):
     travel_speed_kmh: float
     days: list[Day]
     items: list[ItemView]
-    warnings: list[dict[str, Any]]
+    warnings: list[PlanWarning]
 
 
 class HistoryEntry(msgspec.Struct):

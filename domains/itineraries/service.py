@@ -29,6 +29,7 @@ from domains.itineraries.schemas import (
     ItemView,
     ItineraryOut,
     Op,
+    PlanWarning,
     RemoveItem,
     Restore,
     SetFields,
@@ -184,7 +185,7 @@ class ItineraryService:
         )
 
     @staticmethod
-    def _warnings_on_touched_days(group: Group, itinerary: Itinerary, resolved: Resolved) -> list[dict[str, Any]]:
+    def _warnings_on_touched_days(group: Group, itinerary: Itinerary, resolved: Resolved) -> list[PlanWarning]:
         items = resolved.items
         days = {items[item_id].day for item_id in resolved.touched}
         on_days = (item for item in items.values() if item.day in days)

@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from domains.itineraries.ops import sort_key
-from domains.itineraries.schemas import Item
+from domains.itineraries.schemas import Item, PlanWarning
 from domains.kernel.errors import Invalid
 
 EARTH_RADIUS_KM = 6371.0
@@ -44,8 +44,8 @@ def _located(item: Item) -> bool:
     return place.get("lat") is not None and place.get("lon") is not None
 
 
-def _warning(code: str, day: str, items: list[Item], message: str) -> dict[str, Any]:
-    return {"code": code, "day": day, "item_ids": [item.id for item in items], "message": message}
+def _warning(code: str, day: str, items: list[Item], message: str) -> PlanWarning:
+    return PlanWarning(code=code, day=day, item_ids=[item.id for item in items], message=message)
 
 
 def _start(item: Item) -> str:
@@ -53,10 +53,10 @@ def _start(item: Item) -> str:
     return item.start or ""
 
 
-def day_warnings(day: str, items: list[Item], speed_kmh: float) -> list[dict[str, Any]]:
+def day_warnings(day: str, items: list[Item], speed_kmh: float) -> list[PlanWarning]:
     """Overlapping timed items, and consecutive places too far apart for the time between them."""
     timed = sorted((item for item in items if item.start), key=lambda item: (_start(item), *sort_key(item)))
-    found: list[dict[str, Any]] = []
+    found: list[PlanWarning] = []
     overlapping: set[tuple[str, str]] = set()
     for i, first in enumerate(timed):
         if not first.end:
@@ -92,12 +92,12 @@ def day_warnings(day: str, items: list[Item], speed_kmh: float) -> list[dict[str
     return found
 
 
-def warnings(items: Iterable[Item], start_date: date, end_date: date, speed_kmh: float) -> list[dict[str, Any]]:
+def warnings(items: Iterable[Item], start_date: date, end_date: date, speed_kmh: float) -> list[PlanWarning]:
     by_day: dict[str, list[Item]] = defaultdict(list)
     for item in items:
         if not item.removed:
             by_day[item.day].append(item)
-    found: list[dict[str, Any]] = []
+    found: list[PlanWarning] = []
     for day in sorted(by_day):
         if not start_date <= date.fromisoformat(day) <= end_date:
             # Possible only when the group's dates changed after planning.

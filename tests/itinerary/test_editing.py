@@ -123,9 +123,9 @@ async def test_overlaps_and_tight_transfers_are_warnings_not_errors(hub: Hub) ->
     await apply(hub, carla, gid, tower)
     # 20 km to Sintra at 30 km/h needs ~40 min; 15 min are planned.
     palace = await apply(hub, carla, gid, add("2027-04-11", "Pena Palace", start="11:45", end="13:00", place=SINTRA))
-    assert [w["code"] for w in palace.warnings] == ["tight_gap"]
-    assert "needs about" in palace.warnings[0]["message"]
+    assert [w.code for w in palace.warnings] == ["tight_gap"]
+    assert "needs about" in palace.warnings[0].message
     clash = await apply(hub, carla, gid, add("2027-04-11", "Fado", start="12:30", end="14:00"))
-    assert [w["code"] for w in clash.warnings] == ["overlap", "tight_gap"]
+    assert [w.code for w in clash.warnings] == ["overlap", "tight_gap"]
     view = await snapshot(hub, carla, gid)
-    assert {w["code"] for w in view.warnings} == {"overlap", "tight_gap"} and len(view.items) == 3
+    assert {w.code for w in view.warnings} == {"overlap", "tight_gap"} and len(view.items) == 3
