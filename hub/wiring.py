@@ -27,6 +27,7 @@ from domains.vouchers.events import VoucherTransitioned
 from hub.worker.outbox import outbox_jobs
 from hub.worker.scheduler import Job
 from realtime import bot, broadcast, chat, itinerary, rooms
+from realtime.presence import presence_store
 from realtime.server import Realtime
 from web.auth import authenticate
 from web.deps import web_dependencies
@@ -165,7 +166,7 @@ def build_assistant(hub: Hub) -> Assistant:
 
 def build_realtime(hub: Hub, assistant: Assistant) -> Realtime:
     """The Socket.IO server with every event handler, subscribed to the domain events it broadcasts."""
-    realtime = Realtime(hub)
+    realtime = Realtime(hub, presence=presence_store(hub))
     rooms.register(realtime)
     chat.register(realtime)
     itinerary.register(realtime)

@@ -7,7 +7,7 @@ from domains.conversations.events import BotHandoff, RoomEventRecorded
 from domains.conversations.handoff import redacted
 from domains.kernel.bus import Event
 from domains.kernel.rooms import BOARD, STAFF_AUDIENCE, TRAVELER_AUDIENCE, audience_room
-from realtime.rooms import wire_room
+from realtime.connections import wire_room
 from realtime.server import Realtime
 from realtime.wire import wire_name
 

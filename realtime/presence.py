@@ -9,11 +9,14 @@ so the users of a crashed process disappear within `presence_ttl_seconds` plus o
 from __future__ import annotations
 
 import json
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Protocol
 
 from redis.asyncio import Redis
+
+from domains.kernel.runtime import Hub
 
 ONLINE, AWAY, OFFLINE = "online", "away", "offline"
 
@@ -149,3 +152,11 @@ class RedisPresence:
                 await self.redis.hdel(self._room(room), *mine)
         await self.redis.delete(self._rooms_of(self.process_id), self._alive(self.process_id))
         await self.redis.srem(f"{self.prefix}:procs", self.process_id)
+
+
+def presence_store(hub: Hub) -> PresenceStore:
+    """This process's presence store: in Redis when processes share the rooms (each under its own id)."""
+    settings = hub.settings
+    if hub.redis is None:
+        return MemoryPresence()
+    return RedisPresence(hub.redis, settings.redis_prefix, uuid.uuid4().hex, settings.presence_ttl_seconds)

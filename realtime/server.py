@@ -1,4 +1,5 @@
-"""The Socket.IO server: connection auth, the connection registry, and the wrapper every event goes through.
+"""The Socket.IO server: connection auth, the connection registry, presence in rooms, and the door every
+event goes through.
 
 python-socketio is the transport. What it does not give us (authorization, persistence, replay,
 presence across processes, rate limits) lives in the handlers and the domain services they call.
@@ -11,61 +12,35 @@ import contextlib
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import msgspec
 import socketio
 
 from domains.auth.service import AuthService
-from domains.kernel.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, TooLarge, Unauthenticated
-from domains.kernel.rooms import BOARD as BOARD_ROOM
+from domains.kernel.errors import DomainError, TooLarge, Unauthenticated
+from domains.kernel.rooms import BOARD, STAFF_AUDIENCE, TRAVELER_AUDIENCE, audience_room, user_room
 from domains.kernel.runtime import Hub
 from domains.kernel.security import SESSION_COOKIE, Principal, cookie_value
 from realtime import metrics
-from realtime.presence import Member, MemoryPresence, PresenceStore, RedisPresence
+from realtime.connections import Ack, Connection, error_ack, wire_room
+from realtime.presence import OFFLINE, Member, PresenceStore, fold
 from realtime.ratelimit import TokenBucket
-from realtime.rooms import announce_departures, leave_room, wire_room
+from realtime.schemas import decoded
 
 log = logging.getLogger(__name__)
 
-ERROR_CODES: dict[type[DomainError], str] = {
-    Forbidden: "forbidden",
-    NotFound: "not_found",
-    Invalid: "invalid",
-    Conflict: "conflict",
-    Unauthenticated: "unauthenticated",
-    TooLarge: "payload_too_large",
-}
 # The transport's own limit sits well above ours, so an oversized event gets an error ack
 # instead of a dropped connection.
 TRANSPORT_BUFFER_BYTES = 1024 * 1024
 
-Ack = dict[str, Any]
-Handler = Callable[["Connection", dict[str, Any]], Awaitable[Ack]]
-
-
-@dataclass
-class Connection:
-    sid: str
-    principal: Principal
-    name: str
-    bucket: TokenBucket
-    rooms: set[str] = field(default_factory=set)
-    status: str = "online"
-
-    @property
-    def member(self) -> dict[str, str]:
-        return {"id": str(self.principal.user_id), "name": self.name}
-
-
-def error_ack(exc: DomainError) -> Ack:
-    code = next((code for kind, code in ERROR_CODES.items() if isinstance(exc, kind)), "error")
-    return {"ok": False, "error": code, "message": exc.message}
+Payload = TypeVar("Payload", bound=msgspec.Struct)
+# What a refused event answers instead of the plain error ack: given the raw payload and that ack.
+Refusal = Callable[[Connection, dict[str, Any], Ack], Awaitable[Ack]]
 
 
 class Realtime:
-    def __init__(self, hub: Hub) -> None:
+    def __init__(self, hub: Hub, presence: PresenceStore) -> None:
         self.hub = hub
         settings = hub.settings
         manager = (
@@ -81,12 +56,7 @@ class Realtime:
             ping_interval=settings.socket_ping_interval_seconds,
             ping_timeout=settings.socket_ping_timeout_seconds,
         )
-        self.process_id = uuid.uuid4().hex
-        self.presence: PresenceStore = (
-            RedisPresence(hub.redis, settings.redis_prefix, self.process_id, settings.presence_ttl_seconds)
-            if hub.redis is not None
-            else MemoryPresence()
-        )
+        self.presence = presence
         self.connections: dict[str, Connection] = {}
         self._background: asyncio.Task[None] | None = None
         self.sio.on("connect", self.on_connect)
@@ -95,8 +65,15 @@ class Realtime:
     def asgi(self, other_app: Any) -> socketio.ASGIApp:
         return socketio.ASGIApp(self.sio, other_asgi_app=other_app, socketio_path="socket.io")
 
-    def on(self, event: str, handler: Handler) -> None:
-        """Register `handler` behind the checks every client event gets, so none of them can crash the socket."""
+    def on(
+        self,
+        event: str,
+        handler: Callable[[Connection, Payload], Awaitable[Ack]],
+        schema: type[Payload],
+        refused: Refusal | None = None,
+    ) -> None:
+        """Register `handler` behind the checks every client event gets, so none of them can crash the socket;
+        it receives the payload decoded into `schema`, and a payload that does not fit is `invalid`."""
         limit = self.hub.settings.socket_max_payload_bytes
 
         async def guarded(sid: str, data: Any = None) -> Ack:
@@ -112,9 +89,9 @@ class Realtime:
             try:
                 if len(msgspec.json.encode(data)) > limit:
                     raise TooLarge(f"the payload is larger than {limit} bytes")
-                return {"ok": True, **await handler(connection, data)}
+                return {"ok": True, **await handler(connection, decoded(data, schema))}
             except DomainError as exc:
-                return error_ack(exc)
+                return error_ack(exc) if refused is None else await refused(connection, data, error_ack(exc))
             except Exception:
                 log.exception("socket event failed", extra={"event": event})
                 return {"ok": False, "error": "internal", "message": "something went wrong; try again"}
@@ -154,10 +131,10 @@ class Realtime:
         )
         # Personal events (`user:<id>`) reach every connection of the user without an explicit join,
         # and presence in that room is what "online" means on the dispatch board.
-        user_room = f"user:{identity.principal.user_id}"
-        await self.sio.enter_room(sid, user_room)
-        first = not await self.presence.entries(user_room)
-        await self.presence.put(user_room, sid, Member(str(identity.principal.user_id), identity.user.name, "online"))
+        personal = user_room(identity.principal.user_id)
+        await self.sio.enter_room(sid, personal)
+        first = not await self.presence.entries(personal)
+        await self.presence.put(personal, sid, Member(str(identity.principal.user_id), identity.user.name, "online"))
         metrics.CONNECTIONS.inc()
         if first:
             await self.announce_on_board(identity.principal, online=True)
@@ -167,24 +144,55 @@ class Realtime:
         if connection is None:
             return
         for room in list(connection.rooms):
-            await leave_room(self, connection, room)
-        user_room = f"user:{connection.principal.user_id}"
-        await self.presence.drop(user_room, sid)
+            await self.leave(connection, room)
+        personal = user_room(connection.principal.user_id)
+        await self.presence.drop(personal, sid)
         self.connections.pop(sid, None)
         metrics.CONNECTIONS.dec()
-        if not await self.presence.entries(user_room):
+        if not await self.presence.entries(personal):
             await self.announce_on_board(connection.principal, online=False)
+
+    async def leave(self, connection: Connection, room: str) -> None:
+        """Take the connection out of a room and its audiences, and tell the room if its user is gone."""
+        connection.rooms.discard(room)
+        await self.sio.leave_room(connection.sid, wire_room(room, connection.principal.org_id))
+        for audience in (STAFF_AUDIENCE, TRAVELER_AUDIENCE):
+            await self.sio.leave_room(connection.sid, audience_room(room, audience))
+        await self.set_presence(connection, room, OFFLINE)
+
+    async def set_presence(self, connection: Connection, room: str, status: str) -> None:
+        """Store this connection's status in the room and tell the room when the user's folded status changed."""
+        user_id = str(connection.principal.user_id)
+        key = wire_room(room, connection.principal.org_id)
+        before = fold(await self.presence.entries(key)).get(user_id)
+        if status == OFFLINE:
+            await self.presence.drop(key, connection.sid)
+        else:
+            await self.presence.put(key, connection.sid, Member(user_id, connection.name, status))
+        after = fold(await self.presence.entries(key)).get(user_id)
+        old, new = (before.status if before else OFFLINE), (after.status if after else OFFLINE)
+        if old != new:
+            await self.emit("presence:update", {"room": room, "user": connection.member, "status": new}, room=key)
+
+    async def announce_departures(self, removed: dict[str, list[Member]]) -> None:
+        """After the entries of a dead process were swept: who is now gone from each room."""
+        for room, gone in removed.items():
+            still_here = fold(await self.presence.entries(room))
+            for member in {m.user_id: m for m in gone}.values():
+                if member.user_id not in still_here:
+                    user = {"id": member.user_id, "name": member.name}
+                    await self.emit("presence:update", {"room": room, "user": user, "status": OFFLINE}, room=room)
 
     async def announce_on_board(self, principal: Principal, online: bool) -> None:
         """The dispatch board shows who is online: it hears a user's first connection and last goodbye."""
         data = {"user_id": str(principal.user_id), "online": online}
-        await self.emit("board:presence", data, room=wire_room(BOARD_ROOM, principal.org_id))
+        await self.emit("board:presence", data, room=wire_room(BOARD, principal.org_id))
 
     async def online(self, user_ids: set[str]) -> set[str]:
         """Which of these users have at least one live connection, in any process."""
         found = set()
         for user_id in user_ids:
-            if await self.presence.entries(f"user:{user_id}"):
+            if await self.presence.entries(user_room(uuid.UUID(user_id))):
                 found.add(user_id)
         return found
 
@@ -215,6 +223,6 @@ class Realtime:
             await asyncio.sleep(self.hub.settings.presence_heartbeat_seconds)
             try:
                 await self.presence.heartbeat()
-                await announce_departures(self, await self.presence.sweep())
+                await self.announce_departures(await self.presence.sweep())
             except Exception:
                 log.exception("presence heartbeat failed; retrying")

@@ -9,6 +9,10 @@ from typing import Any
 
 import socketio
 
+# Generous on purpose, like the HTTP clients (tests/server.py): on a loaded machine an answer can take
+# seconds, and a test waits for the answer, not for a time.
+PATIENCE_SECONDS = 60
+
 SERVER_EVENTS = (
     "chat:message",
     "chat:updated",
@@ -46,16 +50,21 @@ class LiveClient:
         return record
 
     async def connect(self, url: str, token: str | None, transport: str = "websocket") -> None:
-        await self.sio.connect(url, auth={"token": token} if token else None, transports=[transport], wait_timeout=10)
+        await self.sio.connect(
+            url, auth={"token": token} if token else None, transports=[transport], wait_timeout=PATIENCE_SECONDS
+        )
 
     async def call(self, event: str, data: Any = None) -> dict[str, Any]:
-        return await self.sio.call(event, data, timeout=15)  # type: ignore[no-any-return]
+        return await self.sio.call(event, data, timeout=PATIENCE_SECONDS)  # type: ignore[no-any-return]
 
     async def join(self, room: str, since: int | None = None) -> dict[str, Any]:
         return await self.call("room:join", {"room": room} | ({"since": since} if since is not None else {}))
 
     async def wait_for(
-        self, event: str, predicate: Callable[[dict[str, Any]], bool] = lambda _: True, timeout: float = 10
+        self,
+        event: str,
+        predicate: Callable[[dict[str, Any]], bool] = lambda _: True,
+        timeout: float = PATIENCE_SECONDS,
     ) -> dict[str, Any]:
         async def find() -> dict[str, Any]:
             while True:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any, cast
 
+import msgspec
 from sqlalchemy import Table, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,6 +21,7 @@ from domains.conversations.events import (
     RoomEventRecorded,
 )
 from domains.conversations.log import Replay, RoomLog
+from domains.conversations.views import FileView, MessageView, file_view, message_view
 from domains.kernel.bus import EventBus
 from domains.kernel.db import dialect_insert, utcnow
 from domains.kernel.errors import Forbidden, Invalid, NotFound
@@ -45,79 +47,51 @@ def _store_statement(
     )
 
 
-def message_view(message: ChatMessage, file: SharedFile | None = None) -> dict[str, Any]:
-    deleted = message.deleted_at is not None
-    return {
-        "id": str(message.id),
-        "room": message.room,
-        "seq": message.seq,
-        "client_id": message.client_id,
-        "author": {"id": str(message.author_id), "name": message.author_name},
-        "kind": message.kind,
-        "text": "" if deleted else message.text,
-        "file": file_view(file) if file is not None and not deleted else None,
-        "created_at": message.created_at.isoformat(),
-        "edited_at": message.edited_at.isoformat() if message.edited_at else None,
-        "deleted": deleted,
-    }
-
-
-def file_view(file: SharedFile) -> dict[str, Any]:
-    return {
-        "id": str(file.id),
-        "name": file.name,
-        "size": file.size,
-        "content_type": file.content_type,
-        "url": f"/api/v1/files/{file.id}",
-        "uploaded_by": str(file.uploaded_by),
-    }
-
-
 class ConversationService:
     def __init__(self, session: AsyncSession, bus: EventBus) -> None:
         self.session = session
         self.bus = bus
 
     async def post_message(
-        self, author: Principal, author_name: str, room: str, client_id: object, text: object
-    ) -> dict[str, Any]:
+        self, author: Principal, author_name: str, room: str, client_id: str, text: str
+    ) -> MessageView:
         """Store a message once per `client_id`: a resend returns the stored message and announces nothing."""
-        if not isinstance(client_id, str) or not 0 < len(client_id) <= MAX_CLIENT_ID:
+        if not 0 < len(client_id) <= MAX_CLIENT_ID:
             raise Invalid(f"client_id must be a string of 1 to {MAX_CLIENT_ID} characters")
-        if not isinstance(text, str) or not text.strip():
+        if not text.strip():
             raise Invalid("text must be a non-empty string")
         if len(text) > MAX_TEXT:
             raise Invalid(f"text is longer than {MAX_TEXT} characters")
         message = await self._store(author, author_name, room, client_id, text, kind="text")
         return message_view(message, await self._file_of(message))
 
-    async def share_file(self, author: Principal, author_name: str, room: str, file: SharedFile) -> dict[str, Any]:
+    async def share_file(self, author: Principal, author_name: str, room: str, file: SharedFile) -> FileView:
         """A shared file is a chat message of kind `file`, so it is in the room's history and replay."""
         self.session.add(file)
         await self.session.flush()
         await self._store(author, author_name, room, f"file:{file.id}", file.name, kind="file", file=file)
         return file_view(file)
 
-    async def edit_message(self, author: Principal, room: str, message_id: object, text: object) -> dict[str, Any]:
+    async def edit_message(self, author: Principal, room: str, message_id: uuid.UUID, text: str) -> MessageView:
         message = await self._own_message(author, room, message_id)
-        if not isinstance(text, str) or not text.strip() or len(text) > MAX_TEXT:
+        if not text.strip() or len(text) > MAX_TEXT:
             raise Invalid(f"text must be 1 to {MAX_TEXT} characters")
         message.text = text
         message.edited_at = utcnow()
         view = message_view(message, await self._file_of(message))
-        await self._record(MessageEdited, author, room, {"message": view})
+        await self._record(MessageEdited, author, room, view)
         return view
 
-    async def delete_message(self, author: Principal, room: str, message_id: object) -> dict[str, Any]:
+    async def delete_message(self, author: Principal, room: str, message_id: uuid.UUID) -> MessageView:
         message = await self._own_message(author, room, message_id)
         message.deleted_at = message.deleted_at or utcnow()
         view = message_view(message)
-        await self._record(MessageDeleted, author, room, {"message": view})
+        await self._record(MessageDeleted, author, room, view)
         return view
 
-    async def history(self, room: str, before_seq: int | None, limit: int) -> list[dict[str, Any]]:
+    async def history(self, room: str, before_seq: int | None, limit: int) -> list[MessageView]:
         """Messages as they stand now, newest page first, returned oldest-first."""
-        limit = max(1, min(int(limit), MAX_PAGE))
+        limit = max(1, min(limit, MAX_PAGE))
         query = select(ChatMessage).where(ChatMessage.room == room)
         if before_seq is not None:
             query = query.where(ChatMessage.seq < before_seq)
@@ -131,8 +105,8 @@ class ConversationService:
     async def current_seq(self, room: str) -> int:
         return await RoomLog(self.session, self.bus).current_seq(room)
 
-    async def mark_read(self, reader: Principal, room: str, seq: object) -> int:
-        if not isinstance(seq, int) or isinstance(seq, bool) or seq < 0:
+    async def mark_read(self, reader: Principal, room: str, seq: int) -> int:
+        if seq < 0:
             raise Invalid("seq must be a non-negative integer")
         seq = min(seq, await self.current_seq(room))
         position = await self.session.get(RoomRead, (room, reader.user_id))
@@ -186,11 +160,14 @@ class ConversationService:
             author.user_id,
             room,
             seq,
-            {"message": message_view(message, file)} | ({"file": file_view(file)} if file else {}),
+            {"message": msgspec.to_builtins(message_view(message, file))}
+            | ({"file": msgspec.to_builtins(file_view(file))} if file else {}),
         )
         return message
 
-    async def _record(self, kind: type[RoomEventRecorded], author: Principal, room: str, data: dict[str, Any]) -> None:
+    async def _record(self, kind: type[RoomEventRecorded], author: Principal, room: str, view: MessageView) -> None:
+        """A change to a message is a room event carrying the message as it now stands (plain JSON, as stored)."""
+        data = {"message": msgspec.to_builtins(view)}
         await RoomLog(self.session, self.bus).append(kind, author.org_id, author.user_id, room, data)
 
     async def _by_client_id(self, room: str, author_id: uuid.UUID, client_id: str) -> ChatMessage | None:
@@ -202,11 +179,8 @@ class ConversationService:
             )
         ).scalar_one_or_none()
 
-    async def _own_message(self, author: Principal, room: str, message_id: object) -> ChatMessage:
-        try:
-            message = await self.session.get(ChatMessage, uuid.UUID(str(message_id)))
-        except ValueError:
-            raise Invalid("message_id must be a message's id") from None
+    async def _own_message(self, author: Principal, room: str, message_id: uuid.UUID) -> ChatMessage:
+        message = await self.session.get(ChatMessage, message_id)
         if message is None or message.room != room or message.org_id != author.org_id:
             raise NotFound("message not found")
         if message.author_id != author.user_id:

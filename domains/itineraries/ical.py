@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from domains.itineraries.schemas import ItineraryOut
+from domains.itineraries.schemas import ItemView, ItineraryOut
 
 MAX_OCTETS = 75
 PRODID = "-//Spirit Hub//Itinerary//EN"
@@ -111,26 +110,26 @@ def _local(day: str, hhmm: str) -> str:
     return day.replace("-", "") + "T" + hhmm.replace(":", "") + "00"
 
 
-def vevent(item: dict[str, Any], tzid: str, stamp: str) -> list[str]:
+def vevent(item: ItemView, start: str, tzid: str, stamp: str) -> list[str]:
     tz = param_value(tzid)
     lines = [
         "BEGIN:VEVENT",
-        f"UID:{item['id']}@spirit-hub",
+        f"UID:{item.id}@spirit-hub",
         f"DTSTAMP:{stamp}",
-        f"DTSTART;TZID={tz}:{_local(item['day'], item['start'])}",
+        f"DTSTART;TZID={tz}:{_local(item.day, start)}",
     ]
-    if item["end"]:
-        lines.append(f"DTEND;TZID={tz}:{_local(item['day'], item['end'])}")
-    lines.append(f"SUMMARY:{escape_text(item['title'])}")
-    place = item.get("place") or {}
+    if item.end:
+        lines.append(f"DTEND;TZID={tz}:{_local(item.day, item.end)}")
+    lines.append(f"SUMMARY:{escape_text(item.title)}")
+    place = item.place or {}
     location = ", ".join(part for part in (place.get("name"), place.get("address")) if part)
     if location:
         lines.append(f"LOCATION:{escape_text(location)}")
     if place.get("lat") is not None and place.get("lon") is not None:
         lines.append(f"GEO:{float(place['lat']):.6f};{float(place['lon']):.6f}")
-    if item["notes"]:
-        lines.append(f"DESCRIPTION:{escape_text(item['notes'])}")
-    lines += [f"CATEGORIES:{escape_text(item['kind'].upper())}", f"STATUS:{STATUS[item['status']]}", "END:VEVENT"]
+    if item.notes:
+        lines.append(f"DESCRIPTION:{escape_text(item.notes)}")
+    lines += [f"CATEGORIES:{escape_text(item.kind.upper())}", f"STATUS:{STATUS[item.status]}", "END:VEVENT"]
     return lines
 
 
@@ -149,7 +148,7 @@ def render(itinerary: ItineraryOut, now: datetime | None = None) -> str:
         *vtimezone(tzid, zone, start, end),
     ]
     for item in itinerary.items:
-        if item["start"]:
-            lines.extend(vevent(item, tzid, stamp))
+        if item.start:  # untimed items are not calendar events
+            lines.extend(vevent(item, item.start, tzid, stamp))
     lines.append("END:VCALENDAR")
     return "".join(fold(line) + "\r\n" for line in lines)

@@ -6,8 +6,7 @@ with the same `apply_op`: the server on its materialized items, `at_seq` and res
 log from empty, and clients on the `itinerary:applied` events they receive in seq order. Resolved ops
 are plain JSON, so a client in any language can do the same.
 
-An item: `{id, day, key, kind, title, start, end, place, notes, status, voucher_id, flight_id,
-catalog_item_id, staff_ids, removed}`, all JSON values (ids and dates as strings).
+An item is an `Item` (schemas.py): JSON values throughout (ids and dates as strings), plus a tombstone flag.
 """
 
 from __future__ import annotations
@@ -19,24 +18,21 @@ from typing import Any
 import msgspec
 
 from domains.itineraries.ordering import generate_key_between
-from domains.itineraries.schemas import AddItem, ItemFields, MoveItem, Op, RemoveItem, Restore, SetFields
+from domains.itineraries.schemas import (
+    AddItem,
+    Item,
+    ItemFields,
+    ItemView,
+    MoveItem,
+    Op,
+    RemoveItem,
+    Restore,
+    SetFields,
+)
 from domains.kernel.errors import Conflict, Invalid, NotFound
 
-Item = dict[str, Any]
 Items = dict[str, Item]
 
-DEFAULTS: dict[str, Any] = {
-    "kind": "note",
-    "start": None,
-    "end": None,
-    "place": None,
-    "notes": "",
-    "status": "planned",
-    "voucher_id": None,
-    "flight_id": None,
-    "catalog_item_id": None,
-    "staff_ids": [],
-}
 MAX_KEY_LENGTH = 512
 
 
@@ -45,30 +41,26 @@ def apply_op(items: Items, op: dict[str, Any]) -> bool:
     kind = op["type"]
     if kind == "restore":
         for state in op["items"]:
-            items[state["id"]] = copy.deepcopy(state)
+            items[state["id"]] = msgspec.convert(state, Item)
         return True
     item_id = op["item_id"]
     item = items.get(item_id)
     if kind == "add_item":
         if item is not None:
             return False
-        items[item_id] = {
-            "id": item_id,
-            "day": op["day"],
-            "key": op["key"],
-            **copy.deepcopy(DEFAULTS | op["fields"]),
-            "removed": False,
-        }
+        state = {"id": item_id, "day": op["day"], "key": op["key"], **op["fields"]}
+        items[item_id] = msgspec.convert(copy.deepcopy(state), Item)
         return True
-    if item is None or item["removed"]:
+    if item is None or item.removed:
         return False
     if kind == "set_fields":
         # Per-field last-writer-wins: only the fields named in the op change.
-        item.update(copy.deepcopy(op["fields"]))
+        for name, value in op["fields"].items():
+            setattr(item, name, copy.deepcopy(value))
     elif kind == "move_item":
-        item["day"], item["key"] = op["day"], op["key"]
+        item.day, item.key = op["day"], op["key"]
     elif kind == "remove_item":
-        item["removed"] = True
+        item.removed = True
     else:
         raise ValueError(f"unknown op type {kind!r}")
     return True
@@ -82,16 +74,18 @@ def replay(ops: Iterable[dict[str, Any]]) -> Items:
     return items
 
 
-def sort_key(item: Item) -> tuple[str, str, str]:
+def sort_key(item: ItemView) -> tuple[str, str, str]:
     # Equal keys cannot come out of generate_key_between, but the id settles any tie deterministically.
-    return (item["day"], item["key"], item["id"])
+    return (item.day, item.key, item.id)
 
 
-def visible(items: Iterable[Item]) -> list[Item]:
+def visible(items: Iterable[Item]) -> list[ItemView]:
     """Live items in display order, without the tombstone flag."""
-    return [
-        {k: v for k, v in item.items() if k != "removed"} for item in sorted(items, key=sort_key) if not item["removed"]
-    ]
+    return [view_of(item) for item in sorted(items, key=sort_key) if not item.removed]
+
+
+def view_of(item: Item) -> ItemView:
+    return ItemView(**{name: getattr(item, name) for name in ItemView.__struct_fields__})
 
 
 def normalize_fields(fields: ItemFields) -> dict[str, Any]:
@@ -107,14 +101,14 @@ def key_after(siblings: Iterable[Item], after: str | None) -> str:
     `after` is not (or no longer) in that day."""
     ordered = sorted(siblings, key=sort_key)
     if after is None:
-        key = generate_key_between(None, ordered[0]["key"] if ordered else None)
+        key = generate_key_between(None, ordered[0].key if ordered else None)
     else:
-        index = next((i for i, item in enumerate(ordered) if item["id"] == after), None)
+        index = next((i for i, item in enumerate(ordered) if item.id == after), None)
         if index is None:
-            key = generate_key_between(ordered[-1]["key"] if ordered else None, None)
+            key = generate_key_between(ordered[-1].key if ordered else None, None)
         else:
-            low = ordered[index]["key"]
-            high = next((item["key"] for item in ordered[index + 1 :] if item["key"] > low), None)
+            low = ordered[index].key
+            high = next((item.key for item in ordered[index + 1 :] if item.key > low), None)
             key = generate_key_between(low, high)
     if len(key) > MAX_KEY_LENGTH:
         raise Invalid("too many items were inserted at this spot; move some items elsewhere first")
@@ -122,7 +116,7 @@ def key_after(siblings: Iterable[Item], after: str | None) -> str:
 
 
 def day_siblings(items: Items, day: str, exclude: str) -> list[Item]:
-    return [item for item in items.values() if item["day"] == day and not item["removed"] and item["id"] != exclude]
+    return [item for item in items.values() if item.day == day and not item.removed and item.id != exclude]
 
 
 def resolve(op: Op, items: Items) -> tuple[dict[str, Any], bool]:
@@ -146,7 +140,7 @@ def resolve(op: Op, items: Items) -> tuple[dict[str, Any], bool]:
     item = items.get(item_id)
     if item is None:
         raise NotFound("item not found in this itinerary")
-    dropped = bool(item["removed"])
+    dropped = item.removed
     if isinstance(op, SetFields):
         fields = normalize_fields(op.fields)
         if not fields:
@@ -156,19 +150,20 @@ def resolve(op: Op, items: Items) -> tuple[dict[str, Any], bool]:
         day, after = op.day.isoformat(), str(op.after) if op.after else None
         if after == item_id:
             raise Invalid("an item cannot be moved after itself")
-        key = item["key"] if dropped else key_after(day_siblings(items, day, item_id), after)
+        key = item.key if dropped else key_after(day_siblings(items, day, item_id), after)
         return {"type": "move_item", "item_id": item_id, "day": day, "after": after, "key": key}, dropped
     if isinstance(op, RemoveItem):
         return {"type": "remove_item", "item_id": item_id}, dropped
     raise TypeError(f"resolve does not handle {type(op).__name__}")  # pragma: no cover
 
 
-def restore_diff(current: Items, target: Items) -> list[Item]:
-    """Item states that turn `current` into `target`; items that did not exist at the target are removed."""
-    changes = []
+def restore_diff(current: Items, target: Items) -> list[dict[str, Any]]:
+    """Item states (as logged: JSON) that turn `current` into `target`; items that did not exist at the target
+    are removed."""
+    changes: list[Item] = []
     for item_id, now in current.items():
-        wanted = target.get(item_id) or {**now, "removed": True}
+        wanted = target.get(item_id) or msgspec.structs.replace(now, removed=True)
         if wanted != now:
-            changes.append(copy.deepcopy(wanted))
-    changes.extend(copy.deepcopy(state) for item_id, state in target.items() if item_id not in current)
-    return sorted(changes, key=lambda item: item["id"])
+            changes.append(wanted)
+    changes.extend(state for item_id, state in target.items() if item_id not in current)
+    return [msgspec.to_builtins(item) for item in sorted(changes, key=lambda item: item.id)]

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 from html import escape
-from typing import Any
 
-from domains.itineraries.schemas import ItineraryOut
+from domains.itineraries.schemas import ItemView, ItineraryOut
 
 STYLE = """
 body { font: 14px/1.4 system-ui, sans-serif; margin: 2rem; color: #111; }
@@ -21,31 +20,31 @@ tr { border-bottom: 1px solid #ddd; page-break-inside: avoid; } .time { white-sp
 """
 
 
-def _when(item: dict[str, Any]) -> str:
-    if not item["start"]:
+def _when(item: ItemView) -> str:
+    if not item.start:
         return ""
-    return f"{item['start']}–{item['end']}" if item["end"] else item["start"]
+    return f"{item.start}–{item.end}" if item.end else item.start
 
 
-def _place(item: dict[str, Any]) -> str:
-    place = item.get("place") or {}
+def _place(item: ItemView) -> str:
+    place = item.place or {}
     return "<br>".join(escape(part) for part in (place.get("name"), place.get("address")) if part)
 
 
-def _row(item: dict[str, Any]) -> str:
-    status = "" if item["status"] == "planned" else f" ({escape(item['status'])})"
-    notes = f"<br><small>{escape(item['notes'])}</small>" if item["notes"] else ""
+def _row(item: ItemView) -> str:
+    status = "" if item.status == "planned" else f" ({escape(item.status)})"
+    notes = f"<br><small>{escape(item.notes)}</small>" if item.notes else ""
     return (
-        f'<tr class="{escape(item["status"])}"><td class="time">{escape(_when(item))}</td>'
-        f'<td class="kind">{escape(item["kind"])}</td>'
-        f"<td><strong>{escape(item['title'])}</strong>{status}{notes}</td><td>{_place(item)}</td></tr>"
+        f'<tr class="{escape(item.status)}"><td class="time">{escape(_when(item))}</td>'
+        f'<td class="kind">{escape(item.kind)}</td>'
+        f"<td><strong>{escape(item.title)}</strong>{status}{notes}</td><td>{_place(item)}</td></tr>"
     )
 
 
 def render(itinerary: ItineraryOut) -> str:
     warned: dict[str, list[str]] = {}
     for warning in itinerary.warnings:
-        warned.setdefault(warning["day"], []).append(warning["message"])
+        warned.setdefault(warning.day, []).append(warning.message)
     sections = []
     for day in itinerary.days:
         heading = date.fromisoformat(day.date).strftime("%A %d %B %Y")

@@ -81,18 +81,53 @@ class ItinerarySettings(msgspec.Struct, forbid_unknown_fields=True):
     travel_speed_kmh: Annotated[float, Meta(gt=0, le=1000)]
 
 
+class PlanWarning(msgspec.Struct):
+    """Something worth a second look on a day (not an error): `overlap`, `tight_gap` or `outside_dates`."""
+
+    code: str
+    day: str
+    item_ids: list[str]
+    message: str
+
+
 class Applied(msgspec.Struct):
     """The outcome of one op: its seq, whether it changed nothing (`dropped`), whether it was a resend."""
 
     seq: int
     dropped: bool = False
     duplicate: bool = False
-    warnings: list[dict[str, Any]] = []
+    warnings: list[PlanWarning] = []
+
+
+class ItemView(msgspec.Struct, kw_only=True):
+    """An item as clients see it: JSON values throughout (ids and dates as strings), the same shape the
+    resolved ops carry, so a client folds ops into what a snapshot gives it."""
+
+    id: str
+    day: str  # YYYY-MM-DD
+    key: str  # its place in the day (fractional index, see ordering.py)
+    kind: str = "note"
+    title: str
+    start: str | None = None
+    end: str | None = None
+    place: dict[str, Any] | None = None
+    notes: str = ""
+    status: str = "planned"
+    voucher_id: str | None = None
+    flight_id: str | None = None
+    catalog_item_id: str | None = None  # items logged before catalog links existed have none
+    staff_ids: list[str] = []
+
+
+class Item(ItemView, kw_only=True):
+    """An item as the server keeps it: a removed item stays as a tombstone, so its id is never reused."""
+
+    removed: bool = False
 
 
 class Day(msgspec.Struct):
     date: str
-    items: list[dict[str, Any]]
+    items: list[ItemView]
 
 
 class ItineraryOut(msgspec.Struct):
@@ -104,8 +139,8 @@ class ItineraryOut(msgspec.Struct):
     end_date: str
     travel_speed_kmh: float
     days: list[Day]
-    items: list[dict[str, Any]]
-    warnings: list[dict[str, Any]]
+    items: list[ItemView]
+    warnings: list[PlanWarning]
 
 
 class HistoryEntry(msgspec.Struct):

@@ -9,10 +9,10 @@ op log. Reads fold the same op log (`at_seq`), and a restore is an op like any o
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-import msgspec
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domains.conversations.access import FIELD_ROLES, RoomAccess
@@ -25,9 +25,13 @@ from domains.itineraries.schemas import (
     Applied,
     Day,
     HistoryEntry,
+    ItemView,
     ItineraryOut,
     Op,
+    PlanWarning,
+    RemoveItem,
     Restore,
+    SetFields,
 )
 from domains.itineraries.summary import summarize
 from domains.itineraries.validation import DEFAULT_SPEED_KMH, check_item, warnings
@@ -37,31 +41,36 @@ from domains.kernel.errors import Forbidden, Invalid
 from domains.kernel.lookup import get_scoped
 from domains.kernel.rooms import BOARD, group_room
 from domains.kernel.security import OFFICE_ROLES, Principal
-from domains.models import CatalogItem, Group, Itinerary, ItineraryOp
+from domains.models import CatalogItem, Group, Itinerary, ItineraryItem, ItineraryOp
 
 EDITORS = OFFICE_ROLES | FIELD_ROLES
 MAX_HISTORY_PAGE = 100
 
 
-def parse_uuid(value: object, name: str) -> uuid.UUID:
-    try:
-        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
-    except ValueError:
-        raise Invalid(f"{name} must be a UUID") from None
+@dataclass(frozen=True, slots=True)
+class Sent:
+    """Who sent an op, the client's id for it, and the last seq the client had applied when it made it."""
+
+    author: Principal
+    author_name: str
+    client_op_id: str
+    base_seq: int
 
 
-def parse_seq(value: object, name: str) -> int:
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        raise Invalid(f"{name} must be a non-negative integer")
-    return value
+@dataclass
+class Resolved:
+    """An op resolved against the items it touches: the op as logged, and the state it applies to."""
 
+    op: dict[str, Any]
+    dropped: bool
+    rows: dict[str, ItineraryItem]  # the rows `items` were read from, written back after the op
+    items: Items  # the op's items and every live item of the days it touches (see store.load_around)
 
-def parse_op(value: object) -> Op:
-    try:
-        op: Op = msgspec.convert(value, Op)
-        return op
-    except msgspec.ValidationError as exc:
-        raise Invalid(f"op: {exc}") from None
+    @property
+    def touched(self) -> list[str]:
+        if self.op["type"] == "restore":
+            return [item["id"] for item in self.op["items"]]
+        return [self.op["item_id"]]
 
 
 class ItineraryService:
@@ -69,9 +78,9 @@ class ItineraryService:
         self.session = session
         self.bus = bus
 
-    async def group_for(self, principal: Principal, group_id: object, *, edit: bool = False) -> Group:
+    async def group_for(self, principal: Principal, group_id: uuid.UUID, *, edit: bool = False) -> Group:
         """The group, if the caller may see its itinerary (members of the group room) or edit it (staff)."""
-        group = await get_scoped(self.session, Group, parse_uuid(group_id, "group_id"), "group")
+        group = await get_scoped(self.session, Group, group_id, "group")
         await RoomAccess(self.session).check_join(principal, group_room(group.id))
         if edit and principal.role not in EDITORS:
             raise Forbidden("travelers can read the itinerary but not change it")
@@ -81,90 +90,109 @@ class ItineraryService:
         return await RoomLog(self.session, self.bus).current_seq(group_room(group_id))
 
     async def apply(
-        self,
-        principal: Principal,
-        author_name: str,
-        group_id: object,
-        client_op_id: object,
-        base_seq: object,
-        raw_op: object,
+        self, principal: Principal, author_name: str, group_id: uuid.UUID, client_op_id: str, base_seq: int, op: Op
     ) -> Applied:
+        """Apply one op (see the module's docstring); a resent `client_op_id` answers its original seq."""
         group = await self.group_for(principal, group_id, edit=True)
-        if not isinstance(client_op_id, str) or not 0 < len(client_op_id) <= MAX_CLIENT_OP_ID:
-            raise Invalid(f"client_op_id must be a string of 1 to {MAX_CLIENT_OP_ID} characters")
-        base = parse_seq(base_seq, "base_seq")
-        op = parse_op(raw_op)
+        check_request(client_op_id, base_seq)
+        sent = Sent(principal, author_name, client_op_id, base_seq)
         itinerary = await store.locked_itinerary(self.session, group)
         # Checked under the lock, so a resend racing its original waits and then finds it.
         earlier = await store.op_by_client_id(self.session, itinerary, client_op_id)
         if earlier is not None:
             return Applied(seq=earlier.seq, dropped=earlier.dropped, duplicate=True)
-        log = RoomLog(self.session, self.bus)
-        room = group_room(group.id)
+        resolved = await self._resolve(group, itinerary, op)
+        if not resolved.dropped:
+            await self._write(group, itinerary, resolved)
+        seq = await self._append_to_room_log(group, sent, resolved)
+        self._append_to_op_log(itinerary, seq, sent, resolved)
+        self._tell_the_board(group, seq, resolved)
+        found = self._warnings_on_touched_days(group, itinerary, resolved)
+        return Applied(seq=seq, dropped=resolved.dropped, warnings=found)
+
+    async def _resolve(self, group: Group, itinerary: Itinerary, op: Op) -> Resolved:
+        """Read what the op touches and resolve it: a restore against the whole itinerary and the log,
+        any other op against its item and days."""
         if isinstance(op, Restore):
             rows = await store.load_rows(self.session, itinerary)
             items = store.items_of(rows)
-            resolved, dropped = await self._resolve_restore(itinerary, items, op.seq, room), False
-        else:
-            rows = await store.load_around(self.session, itinerary, op.item_id, getattr(op, "day", None))
-            items = store.items_of(rows)
-            resolved, dropped = resolve(op, items)
-        touched = self._touched(resolved)
-        if not dropped:
-            await self._check_catalog_link(resolved)
-            apply_op(items, resolved)
-            for item_id in touched:
-                if not items[item_id]["removed"]:
-                    check_item(items[item_id], group.start_date, group.end_date)
-            store.write_items(self.session, itinerary, rows, (items[item_id] for item_id in touched))
+            restore = await self._resolve_restore(itinerary, items, op.seq, group_room(group.id))
+            return Resolved(restore, False, rows, items)
+        day = None if isinstance(op, RemoveItem | SetFields) else op.day
+        rows = await store.load_around(self.session, itinerary, op.item_id, day)
+        items = store.items_of(rows)
+        resolved, dropped = resolve(op, items)
+        return Resolved(resolved, dropped, rows, items)
 
-        author = {"id": str(principal.user_id), "name": author_name}
+    async def _write(self, group: Group, itinerary: Itinerary, resolved: Resolved) -> None:
+        """Check the op's result and write the items it changed."""
+        await self._check_catalog_link(resolved.op)
+        items = resolved.items
+        apply_op(items, resolved.op)
+        for item_id in resolved.touched:
+            if not items[item_id].removed:
+                check_item(items[item_id], group.start_date, group.end_date)
+        store.write_items(self.session, itinerary, resolved.rows, (items[item_id] for item_id in resolved.touched))
+
+    async def _append_to_room_log(self, group: Group, sent: Sent, resolved: Resolved) -> int:
+        """The op's seq in the group room; the room hears `itinerary:applied` after commit."""
+        room = group_room(group.id)
         data: dict[str, Any] = {
             "room": room,  # also in replays, which carry only what is stored
             "group_id": str(group.id),
-            "client_op_id": client_op_id,
-            "base_seq": base,
-            "op": resolved,
-            "author": author,
-            "dropped": dropped,
+            "client_op_id": sent.client_op_id,
+            "base_seq": sent.base_seq,
+            "op": resolved.op,
+            "author": {"id": str(sent.author.user_id), "name": sent.author_name},
+            "dropped": resolved.dropped,
         }
-        seq = await log.append(ItineraryApplied, group.org_id, principal.user_id, room, data)
-        if base >= seq:  # checked here to save a query; raising rolls everything back
+        seq = await RoomLog(self.session, self.bus).append(
+            ItineraryApplied, group.org_id, sent.author.user_id, room, data
+        )
+        if sent.base_seq >= seq:  # checked here to save a query; raising rolls everything back
             raise Invalid(f"base_seq is ahead of the room (its seq is {seq - 1}); use the last seq you received")
+        return seq
+
+    def _append_to_op_log(self, itinerary: Itinerary, seq: int, sent: Sent, resolved: Resolved) -> None:
+        """The itinerary's own log, which history, `at_seq` and restores fold."""
         self.session.add(
             ItineraryOp(
-                org_id=group.org_id,
+                org_id=itinerary.org_id,
                 itinerary_id=itinerary.id,
                 seq=seq,
-                client_op_id=client_op_id,
-                base_seq=base,
-                type=resolved["type"],
-                op=resolved,
-                dropped=dropped,
-                author_id=principal.user_id,
-                author_name=author_name,
+                client_op_id=sent.client_op_id,
+                base_seq=sent.base_seq,
+                type=resolved.op["type"],
+                op=resolved.op,
+                dropped=resolved.dropped,
+                author_id=sent.author.user_id,
+                author_name=sent.author_name,
             )
         )
         itinerary.last_seq, itinerary.updated_at = seq, utcnow()
+
+    def _tell_the_board(self, group: Group, seq: int, resolved: Resolved) -> None:
         self.bus.publish(
             ItineraryChanged(
                 org_id=group.org_id,
                 audience=(BOARD,),
                 group_id=group.id,
                 seq=seq,
-                op=resolved["type"],
-                item_id=resolved.get("item_id"),
-                dropped=dropped,
+                op=resolved.op["type"],
+                item_id=resolved.op.get("item_id"),
+                dropped=resolved.dropped,
             )
         )
-        # `items` holds every live item of the days this op touched (see load_around).
-        days = {items[item_id]["day"] for item_id in touched}
-        on_days = (item for item in items.values() if item["day"] in days)
-        found = warnings(on_days, group.start_date, group.end_date, itinerary.travel_speed_kmh)
-        return Applied(seq=seq, dropped=dropped, warnings=found)
+
+    @staticmethod
+    def _warnings_on_touched_days(group: Group, itinerary: Itinerary, resolved: Resolved) -> list[PlanWarning]:
+        items = resolved.items
+        days = {items[item_id].day for item_id in resolved.touched}
+        on_days = (item for item in items.values() if item.day in days)
+        return warnings(on_days, group.start_date, group.end_date, itinerary.travel_speed_kmh)
 
     async def restore(
-        self, principal: Principal, author_name: str, group_id: object, seq: int, client_op_id: str | None
+        self, principal: Principal, author_name: str, group_id: uuid.UUID, seq: int, client_op_id: str | None
     ) -> Applied:
         """Bring the itinerary back to how it was at `seq`, as one `restore` op (undone by another restore)."""
         return await self.apply(
@@ -172,11 +200,11 @@ class ItineraryService:
             author_name,
             group_id,
             client_op_id or f"restore:{uuid.uuid4()}",
-            await self.current_seq(parse_uuid(group_id, "group_id")),
-            {"type": "restore", "seq": seq},
+            await self.current_seq(group_id),
+            Restore(seq=seq),
         )
 
-    async def snapshot(self, principal: Principal, group_id: object, at_seq: int | None = None) -> ItineraryOut:
+    async def snapshot(self, principal: Principal, group_id: uuid.UUID, at_seq: int | None = None) -> ItineraryOut:
         """The itinerary now, or as it was at `at_seq` (the op log replayed up to there)."""
         group = await self.group_for(principal, group_id)
         # The seq is read before the items, so the items hold at least every op up to it. An op that
@@ -185,7 +213,9 @@ class ItineraryService:
         itinerary = await store.find_itinerary(self.session, group.id)
         items: Items = {}
         if at_seq is not None:
-            if parse_seq(at_seq, "at_seq") > seq:
+            if at_seq < 0:
+                raise Invalid("at_seq must be a non-negative integer")
+            if at_seq > seq:
                 raise Invalid(f"at_seq is ahead of the room (its seq is {seq})")
             seq = at_seq
             if itinerary is not None:
@@ -195,7 +225,7 @@ class ItineraryService:
         return self._out(group, itinerary, seq, items)
 
     async def history(
-        self, principal: Principal, group_id: object, before_seq: int | None = None, limit: int = 50
+        self, principal: Principal, group_id: uuid.UUID, before_seq: int | None = None, limit: int = 50
     ) -> list[HistoryEntry]:
         """Who changed what, when: newest first, paged with `before_seq`."""
         group = await self.group_for(principal, group_id)
@@ -204,7 +234,7 @@ class ItineraryService:
             return []
         rows = await store.op_page(self.session, itinerary, before_seq, max(1, min(limit, MAX_HISTORY_PAGE)))
         everything = store.items_of(await store.load_rows(self.session, itinerary))
-        titles = {item_id: item["title"] for item_id, item in everything.items()}
+        titles = {item_id: item.title for item_id, item in everything.items()}
         return [
             HistoryEntry(
                 seq=row.seq,
@@ -220,7 +250,7 @@ class ItineraryService:
             for row in rows
         ]
 
-    async def set_travel_speed(self, principal: Principal, group_id: object, speed_kmh: float) -> ItineraryOut:
+    async def set_travel_speed(self, principal: Principal, group_id: uuid.UUID, speed_kmh: float) -> ItineraryOut:
         group = await self.group_for(principal, group_id, edit=True)
         itinerary = await store.locked_itinerary(self.session, group)
         itinerary.travel_speed_kmh = speed_kmh
@@ -241,18 +271,12 @@ class ItineraryService:
                 raise Invalid(f"the catalog item '{item.name}' is retired")
 
     @staticmethod
-    def _touched(resolved: dict[str, Any]) -> list[str]:
-        if resolved["type"] == "restore":
-            return [item["id"] for item in resolved["items"]]
-        return [resolved["item_id"]]
-
-    @staticmethod
     def _out(group: Group, itinerary: Itinerary | None, seq: int, items: Items) -> ItineraryOut:
         speed = itinerary.travel_speed_kmh if itinerary else DEFAULT_SPEED_KMH
         live = visible(items.values())
-        by_day: dict[str, list[dict[str, Any]]] = {}
+        by_day: dict[str, list[ItemView]] = {}
         for item in live:
-            by_day.setdefault(item["day"], []).append(item)
+            by_day.setdefault(item.day, []).append(item)
         days = [
             Day(date=day.isoformat(), items=by_day.get(day.isoformat(), []))
             for day in travel_days(group.start_date, group.end_date)
@@ -269,6 +293,14 @@ class ItineraryService:
             items=live,
             warnings=warnings(items.values(), group.start_date, group.end_date, speed),
         )
+
+
+def check_request(client_op_id: str, base_seq: int) -> None:
+    """What the socket door also checks, for callers that come another way (HTTP restore, demo data)."""
+    if not 0 < len(client_op_id) <= MAX_CLIENT_OP_ID:
+        raise Invalid(f"client_op_id must be a string of 1 to {MAX_CLIENT_OP_ID} characters")
+    if base_seq < 0:
+        raise Invalid("base_seq must be a non-negative integer")
 
 
 def travel_days(start: date, end: date) -> list[date]:

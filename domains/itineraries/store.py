@@ -1,4 +1,4 @@
-"""Rows ↔ item dicts, and the queries the service needs."""
+"""Rows ↔ items, and the queries the service needs."""
 
 from __future__ import annotations
 
@@ -7,43 +7,44 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
+import msgspec
 from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domains.itineraries.ops import Item, Items
+from domains.itineraries.ops import Items
+from domains.itineraries.schemas import Item
 from domains.models import Group, Itinerary, ItineraryItem, ItineraryOp
 
-# item dict key -> row attribute, where they differ
+# item field -> row attribute, where they differ
 COLUMNS = {"key": "position", "start": "start_time", "end": "end_time"}
 
 
 def item_of(row: ItineraryItem) -> Item:
-    return {
-        "id": str(row.id),
-        "day": row.day.isoformat(),
-        "key": row.position,
-        "kind": row.kind,
-        "title": row.title,
-        "start": row.start_time,
-        "end": row.end_time,
-        "place": dict(row.place) if row.place else None,
-        "notes": row.notes,
-        "status": row.status,
-        "voucher_id": str(row.voucher_id) if row.voucher_id else None,
-        "flight_id": str(row.flight_id) if row.flight_id else None,
-        "catalog_item_id": str(row.catalog_item_id) if row.catalog_item_id else None,
-        "staff_ids": list(row.staff_ids),
-        "removed": row.removed,
-    }
+    return Item(
+        id=str(row.id),
+        day=row.day.isoformat(),
+        key=row.position,
+        kind=row.kind,
+        title=row.title,
+        start=row.start_time,
+        end=row.end_time,
+        place=dict(row.place) if row.place else None,
+        notes=row.notes,
+        status=row.status,
+        voucher_id=str(row.voucher_id) if row.voucher_id else None,
+        flight_id=str(row.flight_id) if row.flight_id else None,
+        catalog_item_id=str(row.catalog_item_id) if row.catalog_item_id else None,
+        staff_ids=list(row.staff_ids),
+        removed=row.removed,
+    )
 
 
 def _column_values(item: Item) -> dict[str, Any]:
-    values = {COLUMNS.get(name, name): value for name, value in item.items() if name != "id"}
-    values["day"] = date.fromisoformat(item["day"])
+    values = {COLUMNS.get(name, name): value for name, value in msgspec.structs.asdict(item).items() if name != "id"}
+    values["day"] = date.fromisoformat(item.day)
     for name in ("voucher_id", "flight_id", "catalog_item_id"):
-        # Items logged before catalog links existed have no `catalog_item_id`.
-        values[name] = uuid.UUID(item[name]) if item.get(name) else None
+        values[name] = uuid.UUID(getattr(item, name)) if getattr(item, name) else None
     return values
 
 
@@ -53,11 +54,11 @@ def write_items(
     """Bring the rows in line with these item states, adding rows for new items."""
     for item in items:
         values = _column_values(item)
-        row = rows.get(item["id"])
+        row = rows.get(item.id)
         if row is None:
-            row = ItineraryItem(itinerary_id=itinerary.id, id=uuid.UUID(item["id"]), org_id=itinerary.org_id)
+            row = ItineraryItem(itinerary_id=itinerary.id, id=uuid.UUID(item.id), org_id=itinerary.org_id)
             session.add(row)
-            rows[item["id"]] = row
+            rows[item.id] = row
         for name, value in values.items():
             if getattr(row, name, None) != value:
                 setattr(row, name, value)

@@ -17,12 +17,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import msgspec
 from sqlalchemy import select
 
 from domains.catalog.schemas import CatalogItemCreate
 from domains.catalog.service import CatalogService
 from domains.groups.schemas import GroupCreate, GroupUpdate, ParticipantCreate
 from domains.groups.service import GroupService
+from domains.itineraries.schemas import Op
 from domains.itineraries.service import ItineraryService
 from domains.kernel.security import Principal
 from domains.kernel.unit_of_work import UnitOfWork
@@ -208,7 +210,9 @@ async def seed_interests_and_history(uow: UnitOfWork, org_id: uuid.UUID, today: 
         match = catalog.get(title) or catalog.get(str((place or {}).get("name", "")))
         if match is not None:
             op = {"type": "set_fields", "item_id": str(item_id), "fields": {"catalog_item_id": str(match.id)}}
-            await itineraries.apply(author, "Carla Coordinator", str(group_id), f"demo-link:{item_id}", 0, op)
+            await itineraries.apply(
+                author, "Carla Coordinator", group_id, f"demo-link:{item_id}", 0, msgspec.convert(op, Op)
+            )
     for name, ago, days, cities, interests, diets, booked in PAST_GROUPS:
         if name in by_name:
             continue
@@ -242,4 +246,6 @@ async def seed_interests_and_history(uow: UnitOfWork, org_id: uuid.UUID, today: 
             }
             day = start + timedelta(days=min(days - 1, n * days // len(booked)))
             op = {"type": "add_item", "item_id": str(item_id), "day": day.isoformat(), "fields": fields}
-            await itineraries.apply(author, "Carla Coordinator", str(group.id), f"demo:{item_id}", 0, op)
+            await itineraries.apply(
+                author, "Carla Coordinator", group.id, f"demo:{item_id}", 0, msgspec.convert(op, Op)
+            )

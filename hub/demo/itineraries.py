@@ -5,6 +5,9 @@ from __future__ import annotations
 import uuid
 from datetime import date, timedelta
 
+import msgspec
+
+from domains.itineraries.schemas import Op
 from domains.itineraries.service import ItineraryService
 from domains.kernel.security import Principal
 from domains.kernel.unit_of_work import UnitOfWork
@@ -176,6 +179,6 @@ async def seed_itinerary(uow: UnitOfWork, group: Group, author: Principal, autho
                     "place": {"name": name, "address": address, "lat": lat, "lon": lon},
                 },
             }
-            await service.apply(author, author_name, str(group.id), f"demo:{item_id}", 0, op)
+            await service.apply(author, author_name, group.id, f"demo:{item_id}", 0, msgspec.convert(op, Op))
             after, written = item_id, written + 1
     return written

@@ -7,10 +7,13 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+import msgspec
+
 from domains.catalog.schemas import CatalogItemCreate
 from domains.catalog.service import CatalogService
 from domains.groups.schemas import GroupCreate, ParticipantCreate
 from domains.groups.service import GroupService
+from domains.itineraries.schemas import Op
 from domains.itineraries.service import ItineraryService
 from domains.kernel.runtime import Hub
 from domains.kernel.security import Principal, Role
@@ -179,4 +182,4 @@ async def a_plan(hub: Hub, group: Group, author: Person, *entries: tuple[str, st
                 "day": group.start_date.isoformat(),
                 "fields": fields,
             }
-            await service.apply(editor, "Carla", str(group.id), str(uuid.uuid4()), 0, op)
+            await service.apply(editor, "Carla", group.id, str(uuid.uuid4()), 0, msgspec.convert(op, Op))

@@ -5,10 +5,12 @@ from __future__ import annotations
 import uuid
 
 import httpx
+import msgspec
 import pytest
 
 from domains.catalog.schemas import CatalogItemCreate
 from domains.catalog.service import CatalogService
+from domains.itineraries.schemas import Op
 from domains.itineraries.service import ItineraryService
 from domains.kernel.errors import Invalid, NotFound
 from domains.kernel.runtime import Hub
@@ -131,12 +133,14 @@ async def test_an_itinerary_item_links_only_to_a_live_item_of_the_same_organizat
             "fields": {"kind": "visit", "title": "Walk", "catalog_item_id": str(catalog_item_id)},
         }
         async with hub.unit_of_work(org.id) as uow:
-            await ItineraryService(uow.session, uow.bus).apply(editor, "Carla", str(group.id), str(uuid.uuid4()), 0, op)
+            await ItineraryService(uow.session, uow.bus).apply(
+                editor, "Carla", group.id, str(uuid.uuid4()), 0, msgspec.convert(op, Op)
+            )
 
     await add(belem.id)
     async with hub.unit_of_work(org.id) as uow:
         snapshot = await ItineraryService(uow.session, uow.bus).snapshot(editor, group.id)
-    assert snapshot.items[0]["catalog_item_id"] == str(belem.id)
+    assert snapshot.items[0].catalog_item_id == str(belem.id)
 
     with pytest.raises(NotFound):
         await add(theirs["X"].id)

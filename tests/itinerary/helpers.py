@@ -5,10 +5,11 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from domains.itineraries.schemas import Applied
+from domains.itineraries.schemas import Applied, Op
 from domains.itineraries.service import ItineraryService
 from domains.kernel.runtime import Hub
 from domains.kernel.security import Principal, Role
+from realtime.schemas import decoded
 from tests.builders import Person
 
 
@@ -39,10 +40,11 @@ async def apply(
     client_op_id: str | None = None,
     base_seq: int = 0,
 ) -> Applied:
+    """The op as a client sends it: decoded the way the socket door decodes it, then applied."""
     principal = principal_of(person)
     async with hub.unit_of_work(principal.org_id) as uow:
         return await ItineraryService(uow.session, uow.bus).apply(
-            principal, person.user.name, group_id, client_op_id or new_id(), base_seq, op
+            principal, person.user.name, group_id, client_op_id or new_id(), base_seq, decoded(op, Op)
         )
 
 

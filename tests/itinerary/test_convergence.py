@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+import msgspec
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -25,12 +26,14 @@ from domains.groups.service import GroupService
 from domains.itineraries import store
 from domains.itineraries.events import ItineraryApplied
 from domains.itineraries.ops import Items, apply_op, replay, visible
+from domains.itineraries.schemas import Item, Op
 from domains.itineraries.service import ItineraryService
 from domains.kernel.bus import Event
 from domains.kernel.errors import Conflict, Invalid, NotFound
 from domains.kernel.runtime import Hub
 from domains.kernel.security import Role
 from domains.models import Group
+from realtime.schemas import decoded
 from tests.builders import Person, a_person, a_tour_group
 from tests.itinerary.helpers import principal_of
 
@@ -115,7 +118,7 @@ PLANS = st.fixed_dictionaries(
 
 def draw_op(data: st.DataObject, client: Client) -> dict[str, Any]:
     plan = data.draw(PLANS)
-    live = sorted(i for i, item in client.state.items() if not item["removed"])
+    live = sorted(i for i, item in client.state.items() if not item.removed)
     # What the client has heard of, plus the items it added itself (it made their ids).
     known = sorted(set(client.state) | {op["item_id"] for _, op, _ in client.sent if op["type"] == "add_item"})
     kind = plan["kind"] if known else "add"
@@ -177,7 +180,7 @@ async def test_every_client_converges_on_the_servers_itinerary(
         try:
             async with hub.unit_of_work(org_id) as uow:
                 ack = await ItineraryService(uow.session, uow.bus).apply(
-                    principal, client.person.user.name, group.id, client_op_id, client.seen, op
+                    principal, client.person.user.name, group.id, client_op_id, client.seen, decoded(op, Op)
                 )
         except (Invalid, NotFound, Conflict):
             return  # refused: no seq, nothing broadcast
@@ -193,7 +196,7 @@ async def test_every_client_converges_on_the_servers_itinerary(
             missed = await ConversationService(uow.session, uow.bus).replay(room, client.seen)
             if missed.resync:
                 view = await ItineraryService(uow.session, uow.bus).snapshot(principal_of(client.person), group.id)
-                client.state = {item["id"]: {**item, "removed": False} for item in view.items}
+                client.state = {item.id: Item(**msgspec.structs.asdict(item)) for item in view.items}
                 client.seen, client.early = view.seq, {}
         for event in missed.events:
             client.receive(event)
@@ -231,7 +234,7 @@ async def test_every_client_converges_on_the_servers_itinerary(
                 principal = principal_of(client.person)
                 async with hub.unit_of_work(org_id) as uow:
                     again = await ItineraryService(uow.session, uow.bus).apply(
-                        principal, client.person.user.name, group.id, client_op_id, 0, op
+                        principal, client.person.user.name, group.id, client_op_id, 0, decoded(op, Op)
                     )
                 assert (again.seq, again.duplicate) == (seq, True)
         for client in clients:
@@ -257,8 +260,8 @@ async def test_every_client_converges_on_the_servers_itinerary(
         if op["type"] == "set_fields":
             for name, value in op["fields"].items():
                 if not overwritten(later, op["item_id"], name):
-                    assert item is not None and not item["removed"] and item[name] == value, (ack, name)
+                    assert item is not None and not item.removed and getattr(item, name) == value, (ack, name)
         elif op["type"] in ("add_item", "move_item") and not overwritten(later, op["item_id"], None):
-            assert item is not None and not item["removed"] and (item["day"], item["key"]) == (op["day"], op["key"])
+            assert item is not None and not item.removed and (item.day, item.key) == (op["day"], op["key"])
         elif op["type"] == "remove_item" and not any(o["type"] == "restore" for o in later):
-            assert item is not None and item["removed"]
+            assert item is not None and item.removed

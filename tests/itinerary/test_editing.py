@@ -29,7 +29,7 @@ async def test_items_are_added_in_order_edited_moved_and_removed(hub: Hub) -> No
     await apply(hub, ana, gid, pastry)
 
     view = await snapshot(hub, carla, gid)
-    assert [i["title"] for i in view.items] == ["Coffee", "Pastéis", "Belém Tower", "Lunch"]
+    assert [i.title for i in view.items] == ["Coffee", "Pastéis", "Belém Tower", "Lunch"]
     assert [d.date for d in view.days] == ["2027-04-10", "2027-04-11", "2027-04-12", "2027-04-13", "2027-04-14"]
     assert view.days[1].items == view.items and first.seq == 1 and view.seq == 4
 
@@ -38,9 +38,9 @@ async def test_items_are_added_in_order_edited_moved_and_removed(hub: Hub) -> No
     await apply(hub, carla, gid, {"type": "move_item", "item_id": lunch["item_id"], "day": "2027-04-12"})
     await apply(hub, ana, gid, {"type": "remove_item", "item_id": coffee["item_id"]})
     view = await snapshot(hub, carla, gid)
-    torre = next(i for i in view.items if i["id"] == tower["item_id"])
-    assert (torre["title"], torre["notes"], torre["place"]) == ("Torre", "tickets", BELEM)  # both edits survive
-    assert [(i["day"], i["title"]) for i in view.items] == [
+    torre = next(i for i in view.items if i.id == tower["item_id"])
+    assert (torre.title, torre.notes, torre.place) == ("Torre", "tickets", BELEM)  # both edits survive
+    assert [(i.day, i.title) for i in view.items] == [
         ("2027-04-11", "Pastéis"),
         ("2027-04-11", "Torre"),
         ("2027-04-12", "Lunch"),
@@ -62,7 +62,7 @@ async def test_an_edit_of_a_removed_item_is_dropped_and_a_resend_is_applied_once
     assert (again.seq, again.duplicate) == (once.seq, True)
     assert [type(e) for e in events] == [ItineraryApplied, ItineraryChanged]  # the resend announced nothing
     assert events[1].audience == ("board:dispatch",)
-    assert [i["title"] for i in (await snapshot(hub, carla, gid)).items] == ["Sintra"]
+    assert [i.title for i in (await snapshot(hub, carla, gid)).items] == ["Sintra"]
 
 
 async def test_after_a_removed_item_means_the_end_of_the_day(hub: Hub) -> None:
@@ -75,7 +75,7 @@ async def test_after_a_removed_item_means_the_end_of_the_day(hub: Hub) -> None:
     await apply(hub, carla, gid, {"type": "remove_item", "item_id": gone["item_id"]})
     await apply(hub, carla, gid, add("2027-04-11", "C", after=gone["item_id"]))
     await apply(hub, carla, gid, add("2027-04-11", "D", after=new_id()))
-    assert [i["title"] for i in (await snapshot(hub, carla, gid)).items] == ["A", "B", "C", "D"]
+    assert [i.title for i in (await snapshot(hub, carla, gid)).items] == ["A", "B", "C", "D"]
 
 
 @pytest.mark.parametrize(
@@ -108,7 +108,7 @@ async def test_an_item_id_is_used_once_and_travelers_only_read(hub: Hub) -> None
         await apply(hub, lisbon.guide, gid, tower)
     with pytest.raises(Forbidden):
         await apply(hub, lisbon.traveler, gid, add("2027-04-11", "My own plan"))
-    assert [i["title"] for i in (await snapshot(hub, lisbon.traveler, gid)).items] == ["Belém Tower"]
+    assert [i.title for i in (await snapshot(hub, lisbon.traveler, gid)).items] == ["Belém Tower"]
     porto = await a_tour_group(hub, "Porto Autumn", org=lisbon.org)
     with pytest.raises(Forbidden):
         await snapshot(hub, lisbon.traveler, porto.group.id)
@@ -123,9 +123,9 @@ async def test_overlaps_and_tight_transfers_are_warnings_not_errors(hub: Hub) ->
     await apply(hub, carla, gid, tower)
     # 20 km to Sintra at 30 km/h needs ~40 min; 15 min are planned.
     palace = await apply(hub, carla, gid, add("2027-04-11", "Pena Palace", start="11:45", end="13:00", place=SINTRA))
-    assert [w["code"] for w in palace.warnings] == ["tight_gap"]
-    assert "needs about" in palace.warnings[0]["message"]
+    assert [w.code for w in palace.warnings] == ["tight_gap"]
+    assert "needs about" in palace.warnings[0].message
     clash = await apply(hub, carla, gid, add("2027-04-11", "Fado", start="12:30", end="14:00"))
-    assert [w["code"] for w in clash.warnings] == ["overlap", "tight_gap"]
+    assert [w.code for w in clash.warnings] == ["overlap", "tight_gap"]
     view = await snapshot(hub, carla, gid)
-    assert {w["code"] for w in view.warnings} == {"overlap", "tight_gap"} and len(view.items) == 3
+    assert {w.code for w in view.warnings} == {"overlap", "tight_gap"} and len(view.items) == 3

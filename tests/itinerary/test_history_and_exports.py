@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 
 from domains.itineraries import ical
-from domains.itineraries.schemas import Day, ItineraryOut
+from domains.itineraries.schemas import Day, ItemView, ItineraryOut
 from domains.kernel.runtime import Hub
 from tests.builders import TourGroup, a_tour_group, bearer, sign_in
 from tests.itinerary.helpers import add, apply
@@ -121,21 +121,23 @@ async def test_the_plan_exports_to_icalendar_html_and_json(hub: Hub, http: httpx
 
 def test_icalendar_lines_are_escaped_folded_and_in_the_groups_time_zone() -> None:
     long_title = "Évora day trip: Roman temple, Chapel of Bones, cork oak forest, lunch — " * 3
-    item = {
-        "id": "0b7c5a7e-4f7e-4a37-9b3d-7e0bbf1b2a10",
-        "day": "2027-03-28",
-        "key": "a0",
-        "kind": "visit",
-        "title": long_title,
-        "start": "09:00",
-        "end": "18:00",
-        "place": BELEM,
-        "notes": "Bring water\r\nand hats; \\ no drones",
-        "status": "confirmed",
-        "voucher_id": None,
-        "flight_id": None,
-        "staff_ids": [],
-    }
+    item = ItemView(
+        **{
+            "id": "0b7c5a7e-4f7e-4a37-9b3d-7e0bbf1b2a10",
+            "day": "2027-03-28",
+            "key": "a0",
+            "kind": "visit",
+            "title": long_title,
+            "start": "09:00",
+            "end": "18:00",
+            "place": BELEM,
+            "notes": "Bring water\r\nand hats; \\ no drones",
+            "status": "confirmed",
+            "voucher_id": None,
+            "flight_id": None,
+            "staff_ids": [],
+        }
+    )
     itinerary = ItineraryOut(
         group_id="g", group_name="Lisbon, Spring", seq=1, timezone="Europe/Lisbon", start_date="2027-03-27",
         end_date="2027-03-29", travel_speed_kmh=30, days=[Day(date="2027-03-28", items=[item])], items=[item],

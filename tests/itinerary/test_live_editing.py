@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
+from msgspec import to_builtins
 
 from domains.itineraries.ops import Items, apply_op, visible
 from domains.kernel.runtime import Hub
@@ -71,13 +72,13 @@ async def test_two_editors_change_different_fields_of_one_item_at_once_and_both_
     for client in (carla, ana):
         await client.wait_for("itinerary:applied", lambda e: e["seq"] == 3)
         item = state_of(client.received["itinerary:applied"])[item_id]
-        assert (item["title"], item["notes"], item["start"]) == ("Torre de Belém", "Tickets at 9:45", "10:00")
+        assert (item.title, item.notes, item.start) == ("Torre de Belém", "Tickets at 9:45", "10:00")
 
     snapshot = (
         await http.get(f"/api/v1/groups/{gid}/itinerary", headers=bearer(await sign_in(http, lisbon.guide)))
     ).json()
     assert snapshot["seq"] == 3
-    assert snapshot["items"] == visible(state_of(carla.received["itinerary:applied"]).values())
+    assert snapshot["items"] == to_builtins(visible(state_of(carla.received["itinerary:applied"]).values()))
 
 
 async def test_an_editor_who_was_offline_rejoins_with_since_and_converges(
@@ -116,7 +117,7 @@ async def test_an_editor_who_was_offline_rejoins_with_since_and_converges(
     ana_state = state_of(seen_by_ana + missed)
     tokens = await sign_in(http, lisbon.guide)
     snapshot = (await http.get(f"/api/v1/groups/{gid}/itinerary", headers=bearer(tokens))).json()
-    assert visible(ana_state.values()) == snapshot["items"]
+    assert to_builtins(visible(ana_state.values())) == snapshot["items"]
     assert [(i["day"], i["title"]) for i in snapshot["items"]] == [
         ("2027-04-12", "Fado night"),  # added with after: null, so first
         ("2027-04-12", "Lunch"),

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from domains.itineraries.ops import key_after
 from domains.itineraries.ordering import BASE_62_DIGITS, OrderKeyError, generate_key_between, validate_key
+from domains.itineraries.schemas import Item
 
 # Known answers of the reference implementation (rocicorp/fractional-indexing, base 62).
 KNOWN = [
@@ -98,7 +99,7 @@ def test_key_after_places_an_item_right_after_its_anchor(anchors: list[str]) -> 
     for n, anchor in enumerate(anchors):
         name = f"{anchor}{n}"
         after = next((i for i in reversed(order) if i.startswith(anchor)), None)
-        key = key_after(({"day": "d", "key": item["key"], "id": item["id"]} for item in items), after)
+        key = key_after((Item(day="d", key=item["key"], id=item["id"], title=item["id"]) for item in items), after)
         items.append({"id": name, "key": key})
         order.insert(order.index(after) + 1 if after else 0, name)
     assert [item["id"] for item in sorted(items, key=lambda i: (i["key"], i["id"]))] == order
@@ -106,9 +107,9 @@ def test_key_after_places_an_item_right_after_its_anchor(anchors: list[str]) -> 
 
 def test_equal_keys_are_ordered_by_item_id_and_an_unknown_anchor_means_the_end() -> None:
     day = [
-        {"day": "d", "key": "a1", "id": "b"},
-        {"day": "d", "key": "a1", "id": "a"},
-        {"day": "d", "key": "a0", "id": "z"},
+        Item(day="d", key="a1", id="b", title="B"),
+        Item(day="d", key="a1", id="a", title="A"),
+        Item(day="d", key="a0", id="z", title="Z"),
     ]
     assert key_after(day, "a") > "a1"  # after the tie, never between the twins
     assert key_after(day, "no-such-item") == "a2"

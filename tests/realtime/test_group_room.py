@@ -11,7 +11,7 @@ import pytest
 
 from domains.kernel.runtime import Hub
 from tests.builders import Person, TourGroup, a_tour_group, sign_in
-from tests.live import LiveClient
+from tests.live import PATIENCE_SECONDS, LiveClient
 from tests.server import RunningHub
 
 Connect = Callable[[Person], "AsyncIterator[LiveClient]"]
@@ -214,6 +214,6 @@ async def test_connections_without_a_valid_token_are_refused_with_a_reason(serve
         reasons: list[object] = []
         client.on("connect_error", reasons.append)
         with pytest.raises(socketio.exceptions.ConnectionError):
-            await client.connect(server.url, auth=auth, transports=["websocket"], wait_timeout=10)
+            await client.connect(server.url, auth=auth, transports=["websocket"], wait_timeout=PATIENCE_SECONDS)
         assert len(reasons) == 1 and reasons[0]["message"].startswith("unauthenticated:"), reasons  # type: ignore[index]
         assert not client.connected

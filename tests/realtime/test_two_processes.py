@@ -18,7 +18,7 @@ import pytest
 from domains.kernel.runtime import Hub
 from tests.backends import Backend
 from tests.builders import a_tour_group, sign_in
-from tests.live import LiveClient
+from tests.live import PATIENCE_SECONDS, LiveClient
 from tests.server import free_port, http_client
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -44,14 +44,17 @@ async def hub_process(backend: Backend, data_dir: Path) -> AsyncIterator[tuple[s
     url = f"http://127.0.0.1:{port}"
     try:
         async with http_client() as http:
-            for _ in range(300):
+            # A process start (imports, migrations) takes seconds on a loaded machine: wait for its health.
+            started = time.monotonic()
+            while True:
                 try:
                     if (await http.get(f"{url}/health")).status_code == 200:
                         break
                 except httpx.TransportError:
-                    await asyncio.sleep(0.1)
-            else:
-                raise RuntimeError("hub process did not start")
+                    pass
+                if process.poll() is not None or time.monotonic() - started > PATIENCE_SECONDS:
+                    raise RuntimeError("hub process did not start")
+                await asyncio.sleep(0.1)
         yield url, process
     finally:
         if process.poll() is None:
@@ -103,7 +106,7 @@ async def test_two_processes_share_rooms_and_a_crashed_one_leaves_no_ghosts(
                 lambda: any(
                     d["user"]["name"] == "Ana" and d["status"] == "offline" for d in carla.received["presence:update"]
                 ),
-                timeout=30,
+                timeout=PATIENCE_SECONDS,
             )
             members = (await carla.join(lisbon.room))["members"]
             assert [m["name"] for m in members] == ["Carla"]
