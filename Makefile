@@ -44,7 +44,7 @@ run: seed ## serve the hub with demo data on http://127.0.0.1:8000 (embedded SQL
 test: install browser ## run the whole test suite, browser tests included (SQLite; PostgreSQL and Redis too when HUB_TEST_*_URL are set)
 	$(BIN)/python -m pytest
 
-lint: install ## ruff, mypy strict on hub, domains and ai, import-linter layering contracts
+lint: install ## ruff, mypy strict on hub web realtime ai domains, import-linter contracts (layers, no cycles)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy

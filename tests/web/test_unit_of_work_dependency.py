@@ -112,7 +112,7 @@ async def office(hub: Hub) -> AsyncIterator[Office]:
         async def heard(event: Event) -> None:
             assert isinstance(event, GroupCreated)
             async with hub.unit_of_work(org.id) as uow:
-                seen.committed_when_heard.append(await uow.session.get(Group, uuid.UUID(event.group_id)) is not None)
+                seen.committed_when_heard.append(await uow.session.get(Group, event.group_id) is not None)
 
         hub.subscribers.subscribe(heard, GroupCreated)
         yield seen
