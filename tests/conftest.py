@@ -12,8 +12,11 @@ from redis.asyncio import Redis
 
 from domains.kernel.runtime import Hub
 from hub.migrate import upgrade_head_async
-from tests.backends import BACKENDS, PG_URL, REDIS_URL, Backend, create_database, drop_database
-from tests.server import RunningHub, http_client, running_hub
+from tests.support.backends import BACKENDS, PG_URL, REDIS_URL, Backend, create_database, drop_database
+from tests.support.server import RunningHub, http_client, running_hub
+
+# The browser fixtures (Playwright + Debian Chromium) serve the `*_in_browser.py` tests of every area.
+pytest_plugins = ["tests.support.browser"]
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

@@ -8,7 +8,7 @@ Per request: `hub`, `identity` (the signed-in caller), `uow` (the caller's unit 
 been built, but before the response is sent: the commit, and the events dispatched after it, happen before
 the client hears 200, so it can read its change right away. When the handler raises, Litestar throws the
 exception into the generator, so the unit of work rolls back (or commits, for a `DomainError` that
-`keeps_changes`) and the exception goes on to the error handlers. tests/web/test_unit_of_work_dependency.py
+`keeps_changes`) and the exception goes on to the error handlers. tests/platform/test_unit_of_work_dependency.py
 shows each of these through real routes.
 
 A few routes open short units of work of their own instead: those without a signed-in caller (sign-in, the

@@ -34,8 +34,8 @@ from domains.kernel.runtime import Hub
 from domains.kernel.security import Role
 from domains.models import Group
 from realtime.schemas import decoded
-from tests.builders import Person, a_person, a_tour_group
-from tests.itinerary.helpers import principal_of
+from tests.support.builders import Person, a_person, a_tour_group
+from tests.support.itinerary_steps import principal_of
 
 DAYS = ["2027-04-10", "2027-04-11", "2027-04-12", "2027-04-13", "2027-04-14"]
 TIMES = [None, "08:00", "09:30", "11:00", "12:15", "14:00", "18:45"]

@@ -8,8 +8,8 @@ from domains.itineraries.events import ItineraryApplied, ItineraryChanged
 from domains.kernel.bus import capture_events
 from domains.kernel.errors import Conflict, Forbidden, Invalid, NotFound
 from domains.kernel.runtime import Hub
-from tests.builders import a_tour_group
-from tests.itinerary.helpers import add, apply, new_id, snapshot
+from tests.support.builders import a_tour_group
+from tests.support.itinerary_steps import add, apply, new_id, snapshot
 
 BELEM = {"name": "Belém Tower", "address": "Av. Brasília, Lisboa", "lat": 38.6916, "lon": -9.2160}
 SINTRA = {"name": "Pena Palace", "address": "Sintra", "lat": 38.7876, "lon": -9.3906}

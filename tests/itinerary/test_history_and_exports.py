@@ -10,8 +10,8 @@ import httpx
 from domains.itineraries import ical
 from domains.itineraries.schemas import Day, ItemView, ItineraryOut
 from domains.kernel.runtime import Hub
-from tests.builders import TourGroup, a_tour_group, bearer, sign_in
-from tests.itinerary.helpers import add, apply
+from tests.support.builders import TourGroup, a_tour_group, bearer, sign_in
+from tests.support.itinerary_steps import add, apply
 
 BELEM = {"name": "Belém Tower", "address": "Av. Brasília, 1400-038 Lisboa", "lat": 38.6916, "lon": -9.216}
 

@@ -13,10 +13,10 @@ from msgspec import to_builtins
 
 from domains.itineraries.ops import Items, apply_op, visible
 from domains.kernel.runtime import Hub
-from tests.builders import Person, a_tour_group, bearer, sign_in
-from tests.itinerary.helpers import add, new_id
-from tests.live import LiveClient
-from tests.server import RunningHub
+from tests.support.builders import Person, a_tour_group, bearer, sign_in
+from tests.support.itinerary_steps import add, new_id
+from tests.support.live import LiveClient
+from tests.support.server import RunningHub
 
 Connect = Callable[[Person], Awaitable[LiveClient]]
 

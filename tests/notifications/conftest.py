@@ -15,9 +15,9 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from domains.kernel.runtime import Hub
 from hub.wiring import subscribe_notifications
-from tests.backends import Backend
-from tests.notifications.providers import RecordingProvider, recording_provider
-from tests.server import RunningHub, running_hub
+from tests.support.backends import Backend
+from tests.support.providers import RecordingProvider, recording_provider
+from tests.support.server import RunningHub, running_hub
 
 TWILIO_SID = "AC" + "5" * 32
 TWILIO_TOKEN = "twilio-test-token"

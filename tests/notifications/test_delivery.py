@@ -14,11 +14,11 @@ from domains.models import Notification
 from domains.notifications.service import NotificationService
 from hub.worker.channels import build_channels
 from hub.worker.outbox import claim_due, deliver_pending
-from tests.backends import Backend
-from tests.builders import an_organization
 from tests.notifications.conftest import provider_settings
-from tests.notifications.providers import RecordingProvider
-from tests.notifications.stories import LATER, a_mobile
+from tests.support.backends import Backend
+from tests.support.builders import an_organization
+from tests.support.notification_world import LATER, a_mobile
+from tests.support.providers import RecordingProvider
 
 
 async def queue_texts(hub: Hub, count: int) -> tuple[object, list[str]]:

@@ -12,8 +12,8 @@ from domains.vouchers.codes import VoucherCodes
 from domains.vouchers.schemas import PartnerCreate, RestaurantVoucherCreate
 from domains.vouchers.service import VoucherService
 from hub.wiring import subscribe
-from tests.builders import a_tour_group
-from tests.itinerary.helpers import add, apply, new_id
+from tests.support.builders import a_tour_group
+from tests.support.itinerary_steps import add, apply, new_id
 
 
 async def test_moving_a_dinner_notifies_the_restaurant_of_its_voucher(hub: Hub) -> None:

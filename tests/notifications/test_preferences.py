@@ -20,14 +20,14 @@ from domains.notifications.service import NotificationConfig
 from domains.notifications.templates import MESSAGE_TYPES, render
 from hub.worker.channels import build_channels
 from hub.worker.outbox import deliver_pending
-from tests.builders import bearer, sign_in
-from tests.notifications.stories import (
+from tests.support.builders import bearer, sign_in
+from tests.support.notification_world import (
     LATER,
     a_confirmed_hotel_voucher,
     a_stay_with_driver_and_hotel,
     notifications_of,
 )
-from tests.server import RunningHub
+from tests.support.server import RunningHub
 
 SAMPLE = {
     "org": {"name": "Lisbon Tours"},

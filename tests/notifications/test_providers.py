@@ -13,10 +13,15 @@ from domains.notifications.templates import MESSAGE_TYPES
 from hub.wiring import subscribe_notifications
 from hub.worker.channels import build_channels
 from hub.worker.outbox import deliver_pending
-from tests.backends import Backend
 from tests.notifications.conftest import PUBLIC_URL, SENDGRID_API_KEY, TWILIO_FROM, TWILIO_SID, TWILIO_TOKEN
-from tests.notifications.providers import RecordingProvider
-from tests.notifications.stories import LATER, a_confirmed_hotel_voucher, a_stay_with_driver_and_hotel, notifications_of
+from tests.support.backends import Backend
+from tests.support.notification_world import (
+    LATER,
+    a_confirmed_hotel_voucher,
+    a_stay_with_driver_and_hotel,
+    notifications_of,
+)
+from tests.support.providers import RecordingProvider
 
 
 async def test_a_confirmed_voucher_emails_the_hotel_through_sendgrid_and_texts_the_driver_through_twilio(

@@ -19,11 +19,11 @@ from twilio.request_validator import RequestValidator
 from domains.kernel.runtime import Hub
 from domains.kernel.security import Role
 from domains.models import Assignment, Notification, RoomEvent
-from tests.builders import a_person, bearer, sign_in
-from tests.live import LiveClient
 from tests.notifications.conftest import PUBLIC_URL, SENDGRID_KEY, TWILIO_SID, TWILIO_TOKEN
-from tests.notifications.stories import a_confirmed_hotel_voucher, a_stay_with_driver_and_hotel, notifications_of
-from tests.server import RunningHub
+from tests.support.builders import a_person, bearer, sign_in
+from tests.support.live import LiveClient
+from tests.support.notification_world import a_confirmed_hotel_voucher, a_stay_with_driver_and_hotel, notifications_of
+from tests.support.server import RunningHub
 
 STATUS = "/api/v1/notifications/twilio/status"
 INBOUND = "/api/v1/notifications/twilio/inbound"

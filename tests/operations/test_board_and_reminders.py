@@ -14,9 +14,9 @@ from domains.reminders.cadence import cadence_for
 from domains.reminders.service import ReminderService
 from hub.wiring import subscribe
 from hub.worker.outbox import LocalOutbox, deliver_pending
-from tests.builders import a_person, a_tour_group, an_organization, bearer, sign_in
-from tests.live import LiveClient
-from tests.server import RunningHub
+from tests.support.builders import a_person, a_tour_group, an_organization, bearer, sign_in
+from tests.support.live import LiveClient
+from tests.support.server import RunningHub
 
 
 def test_the_cadence_quickens_as_travel_nears() -> None:

@@ -8,7 +8,7 @@ import httpx
 
 from domains.kernel.runtime import Hub
 from domains.kernel.security import Role
-from tests.builders import a_person, an_organization, bearer, sign_in
+from tests.support.builders import a_person, an_organization, bearer, sign_in
 
 
 async def office(http: httpx.AsyncClient, hub: Hub) -> dict[str, str]:
@@ -188,8 +188,8 @@ async def test_suggestions_rank_available_guides_with_reasons(http: httpx.AsyncC
 
 
 async def test_a_specialist_in_the_groups_sights_ranks_higher(http: httpx.AsyncClient, hub: Hub) -> None:
-    from tests.builders import a_tour_group
-    from tests.itinerary.helpers import add, apply
+    from tests.support.builders import a_tour_group
+    from tests.support.itinerary_steps import add, apply
 
     sintra = await a_tour_group(hub, "Sintra Day")
     dana = bearer(await sign_in(http, await a_person(hub, sintra.org, Role.DISPATCHER, "Dana")))
