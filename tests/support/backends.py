@@ -37,6 +37,11 @@ class Backend:
             "jwt_secret": "test-secret-" + "x" * 40,
             # Tests that talk to the assistant load its model on their first question.
             "bot_warm_up": False,
+            # No background sweeps: a hub's reminder and outbox jobs go through every organization in the
+            # shared test database and, on SQLite, hold its write lock for seconds while they do, which
+            # starved other tests' hubs (a readiness probe, a restarted hub) on a busy machine. Tests that
+            # need a job run it themselves.
+            "scheduler_enabled": False,
         }
         values.update(overrides)
         return Settings.model_validate(values)
