@@ -193,12 +193,26 @@ class RedisUsageWindow:
             await pipe.execute()
 
 
+def _count(n: int, unit: str) -> str:
+    return f"{n} {unit}" if n == 1 else f"{n} {unit}s"
+
+
 def _in_words(seconds: float) -> str:
+    """A wait as people say it: "40 seconds", "12 minutes", "2 hours"."""
     if seconds < 90:
-        return f"{max(1, math.ceil(seconds))} seconds"
+        return _count(max(1, math.ceil(seconds)), "second")
     if seconds < 90 * 60:
-        return f"{math.ceil(seconds / 60)} minutes"
-    return f"{math.ceil(seconds / 3600)} hours"
+        return _count(math.ceil(seconds / 60), "minute")
+    return _count(math.ceil(seconds / 3600), "hour")
+
+
+def _per(seconds: float) -> str:
+    """A window as people say it: "per hour", "per 10 minutes"."""
+    for unit, length in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds % length == 0:
+            n = int(seconds // length)
+            return f"per {unit}" if n == 1 else f"per {n} {unit}s"
+    return f"per {_count(math.ceil(seconds), 'second')}"
 
 
 @dataclass
@@ -237,7 +251,7 @@ class UploadQuota:
         self.clock = clock
 
     def _refusal_message(self, who: str, allowance: Allowance, wait: float) -> str:
-        limits = f"{allowance.files} files or {allowance.size // MB} MB every {_in_words(self.seconds)}"
+        limits = f"{_count(allowance.files, 'file')} or {allowance.size / MB:g} MB {_per(self.seconds)}"
         return f"{who} ({limits}); try again in {_in_words(wait)}"
 
     @asynccontextmanager
