@@ -20,16 +20,19 @@ MAX_DECODED_PIXELS = 64_000_000
 # Markup a browser would run, and the JavaScript a polyglot needs to do anything. Long enough tokens that
 # compressed image data matches them by chance about never.
 _ACTIVE_CONTENT = re.compile(
-    rb"(?i:<\s*(?:script|iframe|object|embed|html|body|svg|!doctype|\?php)[\s/>])"
+    rb"(?i:<\s{0,8}(?:script|iframe|object|embed|html|body|svg|!doctype|\?php)[\s/>])"
     rb"|(?i:javascript|vbscript):"
-    rb"|\b(?:alert|eval|prompt|confirm|fetch|Function|atob)\s*\("
-    rb"|\bdocument\s*\.\s*(?:cookie|domain|write|location|body)"
-    rb"|\bwindow\s*\.\s*(?:location|open|name)"
+    rb"|\b(?:alert|eval|prompt|confirm|fetch|Function|atob)\s{0,8}\("
+    rb"|\bdocument\s{0,8}\.\s{0,8}(?:cookie|domain|write|location|body)"
+    rb"|\bwindow\s{0,8}\.\s{0,8}(?:location|open|name)"
     rb"|\bString\.fromCharCode"
 )
 # A GIF read as a script starts with the identifier GIF89a; the classic polyglot opens a comment in its
 # "width" bytes (10799 pixels wide): GIF89a/*...*/=alert(1).
 _SCRIPT_AFTER_GIF_SIGNATURE = re.compile(rb"GIF8[79]a\s*/[*/]")
+# The literal words of `_ACTIVE_CONTENT`: a match contains one of them.
+_WORDS_ANY_CASE = (b"script", b"iframe", b"object", b"embed", b"html", b"body", b"svg", b"doctype", b"?php")
+_WORDS = (b"alert", b"eval", b"prompt", b"confirm", b"fetch", b"Function", b"atob", b"document", b"window", b"String")
 _CHUNK = 1024 * 1024
 _OVERLAP = 64
 
@@ -72,7 +75,21 @@ def _carries_active_content(path: Path) -> bool:
             window = tail + chunk
             if first and _SCRIPT_AFTER_GIF_SIGNATURE.match(window):
                 return True
-            if _ACTIVE_CONTENT.search(window):
+            if _matches(window):
                 return True
             tail, first = window[-_OVERLAP:], False
+    return False
+
+
+def _matches(window: bytes) -> bool:
+    """`_ACTIVE_CONTENT` anywhere in `window`. The pattern runs only around its literal words, which `find`
+    locates at memory speed: on a whole 14 MB photo the regular expression alone takes seconds."""
+    lowered = window.lower()
+    for haystack, words in ((lowered, _WORDS_ANY_CASE), (window, _WORDS)):
+        for word in words:
+            at = haystack.find(word)
+            while at != -1:
+                if _ACTIVE_CONTENT.search(window, max(0, at - 24), at + len(word) + 48):
+                    return True
+                at = haystack.find(word, at + 1)
     return False
