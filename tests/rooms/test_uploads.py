@@ -16,13 +16,20 @@ from hypothesis import given
 from hypothesis import strategies as st
 from redis.asyncio import Redis
 
-from domains.kernel.errors import TooManyAttempts
+from domains.kernel.errors import TooManyAttempts, UnsupportedType
 from domains.kernel.quota import Allowance, MemoryUsageWindow, RedisUsageWindow, UploadQuota, UsageWindow
 from domains.kernel.runtime import Hub
 from tests.support.backends import REDIS_URL, Backend
 from tests.support.builders import TourGroup, a_tour_group, bearer, sign_in
-from tests.support.images import a_gif_javascript_polyglot, a_photo, a_png_carrying_html, a_png_that_is_not_one
+from tests.support.images import (
+    a_detailed_photo,
+    a_gif_javascript_polyglot,
+    a_photo,
+    a_png_carrying_html,
+    a_png_that_is_not_one,
+)
 from tests.support.server import RunningHub, http_client, running_hub
+from web.file_checks import check_contents
 from web.uploads import sanitize_filename
 
 KB = 1024
@@ -206,6 +213,24 @@ async def test_files_that_only_pretend_to_be_images_are_refused(
         photo = await share(http, lisbon, tom, f"tram.{image_format.lower()}", a_photo(image_format))
         assert photo.status_code == 201, photo.text
         assert photo.json()["file"]["content_type"] == f"image/{image_format.lower()}"
+
+
+async def test_a_detailed_photo_is_shared_and_a_script_a_megabyte_in_is_still_found(
+    server: RunningHub, http: httpx.AsyncClient, hub: Hub, tmp_path: Path
+) -> None:
+    lisbon = await a_tour_group(hub)
+    tom = bearer(await sign_in(http, lisbon.traveler))
+    azulejos = a_detailed_photo()
+    assert len(azulejos) > 1 * MB  # more than one chunk of the check
+    shared = await share(http, lisbon, tom, "azulejos.jpg", azulejos)
+    assert shared.status_code == 201, shared.text
+
+    # The check reads a megabyte at a time: a script across the border between two reads is still seen.
+    hidden = tmp_path / "hidden.jpg"
+    border = (len(azulejos) // MB + 1) * MB
+    hidden.write_bytes(azulejos + b"\0" * (border - 3 - len(azulejos)) + b"<script src=//evil.example/x.js>")
+    with pytest.raises(UnsupportedType, match="markup or script"):
+        check_contents(hidden, "image/jpeg")
 
 
 async def test_every_file_is_served_so_that_nothing_in_it_can_run(

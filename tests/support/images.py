@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import secrets
 import zlib
 
 from PIL import Image
@@ -10,9 +11,7 @@ from PIL import Image
 
 def a_photo(image_format: str = "PNG", size: tuple[int, int] = (4, 3), colour: str = "teal") -> bytes:
     """A small real image that decodes as `image_format` (PNG, JPEG, GIF, WEBP)."""
-    out = io.BytesIO()
-    Image.new("RGB", size, colour).save(out, image_format)
-    return out.getvalue()
+    return _save(Image.new("RGB", size, colour), image_format)
 
 
 def a_gif_javascript_polyglot() -> bytes:
@@ -36,3 +35,15 @@ def a_png_carrying_html() -> bytes:
 def a_png_that_is_not_one() -> bytes:
     """PNG's signature and header, then anything: a file that only pretends to be an image."""
     return a_photo("PNG")[:33] + b"<?php system($_GET['c']); ?>" * 4
+
+
+def a_detailed_photo(size: tuple[int, int] = (1600, 1200)) -> bytes:
+    """A JPEG of pure noise: compressed data as random as a photo's gets, where a loose check would see
+    markup by chance."""
+    return _save(Image.frombytes("RGB", size, secrets.token_bytes(size[0] * size[1] * 3)), "JPEG", quality=95)
+
+
+def _save(image: Image.Image, image_format: str, **options: object) -> bytes:
+    out = io.BytesIO()
+    image.save(out, image_format, **options)
+    return out.getvalue()
