@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 import unicodedata
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import filetype
 from multipart import MultipartSegment, ParserError, PushMultipartParser, parse_options_header
 
 from domains.kernel.errors import Invalid, UnsupportedType
+from web.file_checks import check_contents
 
 ALLOWED_TYPES = frozenset(
     {
@@ -22,20 +25,63 @@ ALLOWED_TYPES = frozenset(
         "application/zip",
     }
 )  # fmt: skip
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]+")
+# The extensions a name may keep for each type; any other gets the type's own added ("page.html" sent as
+# text is kept as "page.html.txt", so a saved copy never opens as a web page).
+EXTENSIONS: dict[str, tuple[str, ...]] = {
+    "image/jpeg": (".jpg", ".jpeg", ".jfif"),
+    "image/png": (".png",),
+    "image/gif": (".gif",),
+    "image/webp": (".webp",),
+    "image/heic": (".heic", ".heif"),
+    "application/pdf": (".pdf",),
+    "text/plain": (".txt", ".text", ".md", ".log", ".json", ".ics", ".vcf", ".gpx"),
+    "text/csv": (".csv",),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (".docx",),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": (".xlsx",),
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": (".pptx",),
+    "application/zip": (".zip",),
+}
+_UNSAFE = re.compile(r"[/\\:*?\"<>|]+")
+# Control and format characters: C0/C1 controls (Cc), bidi overrides and isolates, zero-width and other
+# invisible format characters (Cf), line and paragraph separators, lone surrogates.
+_INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
 
 
 @dataclass
 class FilePart:
-    """Filled in while the stream is read: the file field's declared name."""
+    """Filled in while the stream is read: the file field's declared name; then, once vetted, its type."""
 
     filename: str | None = None
+    content_type: str | None = None
+
+    @property
+    def name(self) -> str:
+        """The name people see: sanitized, and with an extension that matches the type once it is known."""
+        name = sanitize_filename(self.filename)
+        return name_for_type(name, self.content_type) if self.content_type else name
+
+    async def vet(self, path: Path, head: bytes) -> None:
+        """Refuse what may not be shared (415): a type outside the list, an image that does not decode as the
+        image it claims to be, or one that carries markup or script."""
+        self.content_type = sniff_content_type(head, sanitize_filename(self.filename))
+        await asyncio.to_thread(check_contents, path, self.content_type)
 
 
 def sanitize_filename(raw: str | None) -> str:
+    """A readable name without paths, reserved characters or invisible ones: with U+202E (right-to-left
+    override) before "gpj.exe", "photo" + U+202E + "gpj.exe" would read "photoexe.jpg"."""
     name = unicodedata.normalize("NFC", raw or "").replace("\\", "/").rsplit("/", 1)[-1]
-    name = _UNSAFE.sub("_", name).strip(" .")
-    return (name or "file")[:200]
+    name = " ".join(name.split())  # tabs and line breaks become spaces
+    name = "".join(ch for ch in name if unicodedata.category(ch) not in _INVISIBLE)
+    name = " ".join(_UNSAFE.sub("_", name).split()).strip(" .")
+    return (name or "file")[:200].rstrip(" .") or "file"
+
+
+def name_for_type(name: str, content_type: str) -> str:
+    extensions = EXTENSIONS.get(content_type)
+    if not extensions or name.lower().endswith(extensions):
+        return name
+    return name[: 200 - len(extensions[0])] + extensions[0]
 
 
 def sniff_content_type(head: bytes, filename: str) -> str:

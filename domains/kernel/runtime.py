@@ -1,4 +1,4 @@
-"""The `Hub`: long-lived resources of one process (engine, Redis, subscribers, throttle)."""
+"""The `Hub`: long-lived resources of one process (engine, Redis, subscribers, sign-in throttle, upload quota)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from domains.kernel.bus import Subscribers
 from domains.kernel.db import create_engine, session_factory
+from domains.kernel.quota import Allowance, MemoryUsageWindow, RedisUsageWindow, UploadQuota, UsageWindow
 from domains.kernel.security import TokenSettings
 from domains.kernel.settings import Settings
 from domains.kernel.throttle import FailureWindow, LoginThrottle, MemoryWindow, RedisWindow
@@ -41,6 +42,7 @@ class Hub:
             per_email=settings.login_attempts_per_email,
             per_client=settings.login_attempts_per_client,
         )
+        self.upload_quota = upload_quota(settings, self.redis)
         self.tokens = TokenSettings(
             secret=settings.signing_secret(),
             access_ttl_seconds=settings.access_token_ttl_seconds,
@@ -58,3 +60,17 @@ class Hub:
         if self.redis is not None:
             await self.redis.aclose()
         await self.engine.dispose()
+
+
+def upload_quota(settings: Settings, redis: Redis | None) -> UploadQuota:
+    """Per person and per room, kept in this process or, in scale-out, in Redis for every process."""
+    seconds = settings.upload_quota_window_seconds
+    usage: UsageWindow = (
+        RedisUsageWindow(redis, settings.redis_prefix, seconds) if redis is not None else MemoryUsageWindow(seconds)
+    )
+    return UploadQuota(
+        usage,
+        seconds,
+        per_user=Allowance(settings.upload_quota_user_files, settings.upload_quota_user_bytes),
+        per_room=Allowance(settings.upload_quota_room_files, settings.upload_quota_room_bytes),
+    )

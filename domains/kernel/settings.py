@@ -43,6 +43,13 @@ class Settings(BaseSettings):
     presence_heartbeat_seconds: float = 5.0
     presence_ttl_seconds: float = 15.0
     upload_max_bytes: int = 25 * 1024 * 1024
+    # Upload quotas (docs/realtime.md "Files"): files and bytes per person and per room in a sliding window,
+    # shared by every process through Redis in scale-out. Beyond them: 429 with Retry-After.
+    upload_quota_window_seconds: int = 3600
+    upload_quota_user_files: int = 40
+    upload_quota_user_bytes: int = 100 * 1024 * 1024
+    upload_quota_room_files: int = 150
+    upload_quota_room_bytes: int = 300 * 1024 * 1024
     # Recommendations (docs/ai.md): an exact faiss index up to this many catalog items, HNSW above it.
     recommend_exact_max_items: int = 20_000
     recommend_hnsw_ef_search: int = 512  # recall of the exact top 50: 0.995 at 100k, 0.83 at 256 (bench recommend)

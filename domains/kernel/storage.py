@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +21,10 @@ class StoredBlob:
     head: bytes  # the first bytes, for sniffing the content type
 
 
+# Looks at a received file (its temporary path and first bytes) before it is kept; raises to refuse it.
+Vet = Callable[[Path, bytes], Awaitable[None]]
+
+
 class LocalStorage:
     """Files under `root/ab/cd/<sha256>`: the same bytes uploaded twice are stored once."""
 
@@ -32,7 +36,9 @@ class LocalStorage:
             raise NotFound("file not found")
         return self.root / sha256[:2] / sha256[2:4] / sha256
 
-    async def save(self, chunks: AsyncIterator[bytes], max_bytes: int) -> StoredBlob:
+    async def save(self, chunks: AsyncIterator[bytes], max_bytes: int, vet: Vet | None = None) -> StoredBlob:
+        """Stream the chunks to disk and keep them under their hash; `vet` may refuse the whole file first, in
+        which case nothing is kept (and a stored file with the same bytes is left untouched)."""
         self.root.mkdir(parents=True, exist_ok=True)
         digest, size, head = hashlib.sha256(), 0, bytearray()
         handle, temp_name = tempfile.mkstemp(dir=self.root, prefix=".upload-")
@@ -46,6 +52,8 @@ class LocalStorage:
                         head.extend(chunk[: SNIFF_BYTES - len(head)])
                     digest.update(chunk)
                     out.write(chunk)
+            if vet is not None:
+                await vet(Path(temp_name), bytes(head))
             target = self.path(digest.hexdigest())
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(temp_name, target)

@@ -14,13 +14,11 @@ from hypothesis import strategies as st
 from domains.kernel.runtime import Hub
 from tests.support.backends import Backend
 from tests.support.builders import a_tour_group, bearer, sign_in
+from tests.support.images import a_photo
 from tests.support.live import LiveClient
 from tests.support.server import RunningHub, http_client, running_hub
 
-PNG = bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
-)
+PNG = a_photo("PNG")  # a real one: images must decode as what they claim
 
 
 async def test_a_coordinator_shares_a_photo_with_the_group(

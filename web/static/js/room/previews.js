@@ -1,6 +1,7 @@
-// How a shared file shows in the chat: images inline, PDFs as a card that opens the document,
-// anything else as a download link. Files come from our own origin, which the CSP allows for images;
-// it forbids <object>/<embed> and framing, so a PDF opens in its own tab (the browser's viewer).
+// How a shared file shows in the chat: images inline, PDFs as a card, anything else as a download link.
+// Files come from our own origin, which the CSP allows for images. The hub serves only vetted images
+// inline; a PDF (which may carry scripts of its own) and everything else come as attachments, so the
+// cards download them.
 
 import { el as h } from "../ui.js";
 import { humanSize } from "./dom.js";
@@ -16,10 +17,10 @@ export function filePreview(file) {
       h("figcaption", {}, h("span", { class: "file-name" }, file.name), ` · ${size}`));
   }
   if (file.content_type === "application/pdf") {
-    return h("a", { class: "file-preview pdf", href: file.url, target: "_blank", rel: "noopener" },
+    return h("a", { class: "file-preview pdf", href: file.url, download: file.name },
       h("span", { class: "file-icon", "aria-hidden": "true" }, "PDF"),
       h("span", { class: "file-meta" }, h("span", { class: "file-name" }, file.name),
-        h("span", { class: "file-size" }, `${size} · open the PDF`)));
+        h("span", { class: "file-size" }, `${size} · download the PDF`)));
   }
   return h("a", { class: "file-preview other", href: file.url, download: file.name },
     h("span", { class: "file-icon", "aria-hidden": "true" }, "FILE"),
