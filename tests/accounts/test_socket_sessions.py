@@ -13,7 +13,7 @@ from sqlalchemy import update
 from domains.kernel.db import utcnow
 from domains.kernel.runtime import Hub
 from domains.kernel.security import read_access_token
-from domains.models import AuthSession
+from domains.models import AuthSession, User
 from realtime import metrics
 from tests.support.backends import Backend
 from tests.support.builders import TourGroup, a_tour_group, bearer, sign_in
@@ -105,8 +105,9 @@ async def test_a_replayed_refresh_token_closes_the_sockets_of_its_sign_in(
 
 
 async def test_a_socket_rechecks_its_session_when_its_token_expires(backend: Backend, hub: Hub, data_dir: Path) -> None:
-    """Carla's phone was signed out by another process whose word never reached this one; her laptop's sign-in
-    holds. Both sockets outlive their 3-second access tokens: the phone is closed, the laptop keeps working."""
+    """Carla's phone was signed out by another process whose word never reached this one, and Tom's account was
+    disabled in the database; Carla's laptop and Ana's sign-ins hold. Every socket outlives its 3-second access
+    token: the phone and Tom are closed with the reason, the laptop and Ana keep working."""
     settings = backend.settings(data_dir / "short-tokens", access_token_ttl_seconds=3)
     before = kept_checks()
     async with running_hub(settings) as running, http_client(running.url) as http:
@@ -116,8 +117,9 @@ async def test_a_socket_rechecks_its_session_when_its_token_expires(backend: Bac
         laptop = await connected(running.url, laptop_tokens["access_token"], "laptop")
         phone = await connected(running.url, phone_tokens["access_token"], "phone")
         ana = await connected(running.url, (await sign_in(http, tour.guide))["access_token"], "ana")
+        tom = await connected(running.url, (await sign_in(http, tour.traveler))["access_token"], "tom")
         try:
-            await in_the_room(tour, laptop, phone, ana)
+            await in_the_room(tour, laptop, phone, ana, tom)
             # The phone's sign-in ends in the database only: no request and no event reach this process.
             phone_session = read_access_token(phone_tokens["access_token"], hub.tokens.secret).session_id
             async with hub.unit_of_work() as uow:
@@ -126,10 +128,13 @@ async def test_a_socket_rechecks_its_session_when_its_token_expires(backend: Bac
                     .where(AuthSession.id == phone_session)
                     .values(revoked_at=utcnow(), revoked_reason="logout")
                 )
+                await uow.session.execute(update(User).where(User.id == tour.traveler.user.id).values(is_active=False))
 
             ended = await phone.wait_for("session:ended")
             assert ended == {"reason": "session_ended", "message": "this session has ended; sign in again"}
             await eventually(lambda: not phone.sio.connected)
+            assert (await tom.wait_for("session:ended"))["message"] == "the account is disabled"
+            await eventually(lambda: not tom.sio.connected)
             # The laptop's and Ana's tokens have expired as well, and their sessions were found good.
             await eventually(lambda: kept_checks() >= before + 2)
             assert laptop.sio.connected and ana.sio.connected
@@ -137,10 +142,10 @@ async def test_a_socket_rechecks_its_session_when_its_token_expires(backend: Bac
             await ana.wait_for("chat:message", lambda d: d["message"]["text"] == "still here after my token expired")
             await says(ana, tour, "good to hear")
             await laptop.wait_for("chat:message", lambda d: d["message"]["text"] == "good to hear")
-            assert "good to hear" not in texts(phone)
-            assert not laptop.received["session:ended"]
+            assert "good to hear" not in texts(phone) + texts(tom)
+            assert not laptop.received["session:ended"] and not ana.received["session:ended"]
         finally:
-            for client in (laptop, phone, ana):
+            for client in (laptop, phone, ana, tom):
                 await client.close()
 
 
