@@ -33,6 +33,7 @@ from hub.wiring import (
 )
 from hub.worker.scheduler import Scheduler
 from realtime.server import Realtime
+from web.auth import metrics_access
 from web.errors import EXCEPTION_HANDLERS
 from web.middleware import HubMiddleware
 from web.pages import NODE_MODULES, STATIC_DIR, TEMPLATES_DIR
@@ -40,6 +41,7 @@ from web.pages import NODE_MODULES, STATIC_DIR, TEMPLATES_DIR
 
 class MetricsController(PrometheusController):
     path = "/metrics"
+    guards = [metrics_access]  # a bearer token in production (HUB_METRICS_TOKEN)
 
 
 def build_litestar(hub: Hub, realtime: Realtime, assistant: Assistant) -> Litestar:

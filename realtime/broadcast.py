@@ -15,7 +15,7 @@ from realtime.wire import wire_name
 def subscribe(rt: Realtime) -> None:
     async def broadcast(event: Event) -> None:
         if isinstance(event, SessionRevoked):
-            await rt.disconnect_session(event.session_id)
+            await rt.disconnect_session(event.session_id, event.reason)
             return
         if isinstance(event, BotHandoff):
             # The transcript is for the group's staff; travelers in the room get the seq, not the words.

@@ -12,3 +12,9 @@ REPLAYED = Counter("hub_socket_replayed_events_total", "Room events replayed to 
 REFUSED_JOINS = Counter("hub_socket_refused_joins_total", "Room joins refused by authorization")
 REFUSED_CONNECTIONS = Counter("hub_socket_refused_connections_total", "Connections refused at authentication")
 RATE_LIMITED = Counter("hub_socket_rate_limited_total", "Events refused by the per-connection rate limit")
+SESSION_CHECKS = Counter(
+    "hub_socket_session_checks_total",
+    "Sockets whose session was checked again when their access token expired, by outcome (kept, closed)",
+    ["outcome"],
+)
+SESSION_ENDS = Counter("hub_socket_session_ends_total", "Sockets closed because their session ended or was refused")

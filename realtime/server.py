@@ -27,6 +27,7 @@ from realtime.connections import Ack, Connection, error_ack, wire_room
 from realtime.presence import OFFLINE, Member, PresenceStore, fold
 from realtime.ratelimit import TokenBucket
 from realtime.schemas import decoded
+from realtime.sessions import ENDED_EVENT, SessionGuard
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +59,8 @@ class Realtime:
         )
         self.presence = presence
         self.connections: dict[str, Connection] = {}
+        # Ended sessions lose their sockets in every process; sockets re-check their session when their token expires.
+        self.sessions = SessionGuard(hub, self.connections, self.close_connection)
         self._background: asyncio.Task[None] | None = None
         self.sio.on("connect", self.on_connect)
         self.sio.on("disconnect", self.on_disconnect)
@@ -123,12 +126,13 @@ class Realtime:
             metrics.REFUSED_CONNECTIONS.inc()
             raise socketio.exceptions.ConnectionRefusedError("forbidden: set up two-factor sign-in first")
         settings = self.hub.settings
-        self.connections[sid] = Connection(
+        connection = self.connections[sid] = Connection(
             sid=sid,
             principal=identity.principal,
             name=identity.user.name,
             bucket=TokenBucket(settings.socket_event_burst, settings.socket_events_per_second),
         )
+        self.sessions.watch(connection, identity.expires_at)
         # Personal events (`user:<id>`) reach every connection of the user without an explicit join,
         # and presence in that room is what "online" means on the dispatch board.
         personal = user_room(identity.principal.user_id)
@@ -140,6 +144,7 @@ class Realtime:
             await self.announce_on_board(identity.principal, online=True)
 
     async def on_disconnect(self, sid: str, reason: Any = None) -> None:
+        self.sessions.forget(sid)
         connection = self.connections.get(sid)
         if connection is None:
             return
@@ -196,13 +201,19 @@ class Realtime:
                 found.add(user_id)
         return found
 
-    async def disconnect_session(self, session_id: uuid.UUID) -> None:
-        """A revoked sign-in loses its sockets in this process."""
-        for sid, connection in list(self.connections.items()):
-            if connection.principal.session_id == session_id:
-                await self.sio.disconnect(sid)
+    async def disconnect_session(self, session_id: uuid.UUID, reason: str) -> None:
+        """A revoked sign-in loses its sockets, in this process and (through Redis) in every other."""
+        await self.sessions.end(session_id, reason)
+
+    async def close_connection(self, sid: str, ended: dict[str, str]) -> None:
+        """Tell a socket of this process why its session is over (`session:ended`), then disconnect it."""
+        metrics.SESSION_ENDS.inc()
+        # Straight to the socket (not through the Redis queue), so it is sent before the disconnect.
+        await self.sio.emit(ENDED_EVENT, ended, to=sid, ignore_queue=True)
+        await self.sio.disconnect(sid, ignore_queue=True)
 
     async def start(self) -> None:
+        await self.sessions.start()
         # Redis may be down at start; the hub still serves (and /readiness says why) while the loop retries.
         try:
             await self.presence.heartbeat()
@@ -211,6 +222,7 @@ class Realtime:
         self._background = asyncio.create_task(self._keep_presence(), name="presence-heartbeat")
 
     async def stop(self) -> None:
+        await self.sessions.stop()
         if self._background is not None:
             self._background.cancel()
             with contextlib.suppress(asyncio.CancelledError):

@@ -46,6 +46,24 @@ def check_csrf(connection: ASGIConnection, principal: Principal | None, secret: 
         raise Forbidden(CSRF_REFUSED)
 
 
+METRICS_CLOSED = "metrics are closed in production until HUB_METRICS_TOKEN is set; then send it as a Bearer token"
+METRICS_TOKEN_NEEDED = "/metrics needs 'Authorization: Bearer <HUB_METRICS_TOKEN>'"  # noqa: S105 - a message
+
+
+def metrics_access(connection: ASGIConnection, _: BaseRouteHandler) -> None:  # type: ignore[type-arg]
+    """`/metrics` (outside the API's sign-in): the configured bearer token when one is set; in production
+    nothing without it; open in development and tests when unset."""
+    hub: Hub = connection.app.state.hub
+    expected = hub.settings.metrics_token
+    if not expected:
+        if hub.settings.is_production:
+            raise Forbidden(METRICS_CLOSED)
+        return
+    token = bearer_token(connection)
+    if token is None or not hmac.compare_digest(token.encode(), expected.encode()):
+        raise Unauthenticated(METRICS_TOKEN_NEEDED)
+
+
 async def authenticate(connection: ASGIConnection, handler: BaseRouteHandler) -> None:  # type: ignore[type-arg]
     if handler.opt.get("exclude_from_auth"):
         return

@@ -5,11 +5,12 @@ from typing import Annotated
 import msgspec
 
 TotpCode = Annotated[str, msgspec.Meta(pattern=r"^\s*\d{6}\s*$")]
+Password = Annotated[str, msgspec.Meta(min_length=1, max_length=256)]
 
 
 class LoginRequest(msgspec.Struct, forbid_unknown_fields=True):
     email: Annotated[str, msgspec.Meta(min_length=1, max_length=320)]
-    password: Annotated[str, msgspec.Meta(min_length=1, max_length=256)]
+    password: Password
     totp: TotpCode | None = None
 
 
@@ -29,5 +30,16 @@ class TotpSetup(msgspec.Struct):
     provisioning_uri: str
 
 
+class TotpSetupRequest(msgspec.Struct, forbid_unknown_fields=True):
+    """Re-binding an authenticator that is already set up needs the password or a current code from it."""
+
+    password: Password | None = None
+    current_code: TotpCode | None = None
+
+
 class TotpConfirm(msgspec.Struct, forbid_unknown_fields=True):
+    """`code` comes from the new authenticator; a re-bind also sends `password` or `current_code`."""
+
     code: TotpCode
+    password: Password | None = None
+    current_code: TotpCode | None = None

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
+import math
 import secrets
+from collections import Counter
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -15,6 +19,52 @@ KNOWN_DEFAULT_SECRETS = frozenset(
     {"secret", "changeme", "change-me", "dev", "development", "jwt-secret", "supersecret", "please-change-me"}
 )
 MIN_SECRET_BYTES = 32
+# Production secrets must hold at least this much randomness by `estimated_entropy_bits`; one made as the README
+# says (`secrets.token_urlsafe(48)`) scores about 350.
+MIN_SECRET_BITS = 96
+SECRET_RECIPE = "python3 -c 'import secrets; print(secrets.token_urlsafe(48))'"  # noqa: S105 - how to make one
+
+
+def _bits_per_symbol(symbols: Sequence[object]) -> float:
+    """The empirical Shannon entropy of a sequence, in bits per symbol."""
+    if not symbols:
+        return 0.0
+    total = len(symbols)
+    return -sum(n / total * math.log2(n / total) for n in Counter(symbols).values())
+
+
+def _shortest_period(text: str) -> str:
+    """The shortest prefix that `text` repeats: "abcabcab" → "abc"; a text that does not repeat is its own."""
+    for size in range(1, len(text)):
+        if all(text[i] == text[i % size] for i in range(size, len(text))):
+            return text[:size]
+    return text
+
+
+def estimated_entropy_bits(secret: str) -> float:
+    """A conservative estimate of the randomness in a secret: its length times the entropy per character, taking
+    the lower of the characters' and of the steps between neighbours (so "abcdef…" scores as low as "aaaaaa…"),
+    counted over the shortest part it repeats ("password" × 4 scores as "password")."""
+    core = _shortest_period(secret)
+    steps = [ord(b) - ord(a) for a, b in itertools.pairwise(core)]
+    per_symbol = _bits_per_symbol(core) if len(core) < 2 else min(_bits_per_symbol(core), _bits_per_symbol(steps))
+    return len(core) * per_symbol
+
+
+def secret_problem(name: str, secret: str | None, *, required: bool = True) -> str | None:
+    """Why `secret` may not be used in production, or None."""
+    if not secret:
+        return f"{name} is not set" if required else None
+    if secret.lower() in KNOWN_DEFAULT_SECRETS:
+        return f"{name} is a well-known default value"
+    if len(secret.encode()) < MIN_SECRET_BYTES:
+        return f"{name} is shorter than {MIN_SECRET_BYTES} bytes"
+    if (bits := estimated_entropy_bits(secret)) < MIN_SECRET_BITS:
+        return (
+            f"{name} is too predictable (about {bits:.0f} bits of randomness, at least {MIN_SECRET_BITS} needed); "
+            f"make one with {SECRET_RECIPE}"
+        )
+    return None
 
 
 class Settings(BaseSettings):
@@ -84,6 +134,9 @@ class Settings(BaseSettings):
     bot_memory_ttl_seconds: float = 30 * 60
     bot_memory_max_travelers: int = 10_000
     bot_max_text_chars: int = 1000
+    # `/metrics` answers only to `Authorization: Bearer <this token>` when it is set; in production it is
+    # closed without it. Development and tests leave it open when unset.
+    metrics_token: str | None = None
     demo_password: str = "spirit-demo-2026"  # noqa: S105 - printed demo logins, embedded mode only
 
     @property
@@ -126,13 +179,12 @@ class Settings(BaseSettings):
     def production_problems(self) -> list[str]:
         """Why this configuration may not run in production; empty when it may."""
         problems: list[str] = []
-        secret = self.jwt_secret
-        if not secret:
-            problems.append("HUB_JWT_SECRET is not set")
-        elif secret.lower() in KNOWN_DEFAULT_SECRETS:
-            problems.append("HUB_JWT_SECRET is a well-known default value")
-        elif len(secret.encode()) < MIN_SECRET_BYTES:
-            problems.append(f"HUB_JWT_SECRET is shorter than {MIN_SECRET_BYTES} bytes")
+        for problem in (
+            secret_problem("HUB_JWT_SECRET", self.jwt_secret),
+            secret_problem("HUB_METRICS_TOKEN", self.metrics_token, required=False),
+        ):
+            if problem is not None:
+                problems.append(problem)
         if self.uses_sqlite:
             problems.append("DATABASE_URL must point at PostgreSQL in production, not SQLite")
         return problems

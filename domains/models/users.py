@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import String
+from sqlalchemy import BigInteger, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domains.kernel.db import Base, OrgScoped, utcnow
@@ -23,4 +23,6 @@ class User(OrgScoped, Base):
     # Set once the user has proven the authenticator app works; `totp_pending_secret` holds it until then.
     totp_secret: Mapped[str | None] = mapped_column(String(64), default=None)
     totp_pending_secret: Mapped[str | None] = mapped_column(String(64), default=None)
+    # The TOTP time step (unix time // 30) of the last code accepted: a code is good once, never twice.
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger, default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -9,7 +9,7 @@ import socketio
 
 from domains.kernel.runtime import Hub
 from domains.kernel.security import Role
-from tests.support.builders import Person, a_person, a_tour_group, an_organization, bearer, sign_in
+from tests.support.builders import Person, a_person, a_tour_group, an_organization, bearer, next_code, sign_in
 from tests.support.live import LiveClient
 from tests.support.server import RunningHub
 
@@ -93,7 +93,7 @@ async def test_two_factor_sign_in_is_a_second_step(http: httpx.AsyncClient, hub:
     wrong = await web_sign_in(http, carla, totp="000000")
     assert wrong.status_code == 401 and "one-time code" in wrong.json()["detail"]
     assert "totp_required" not in wrong.json()
-    second = await web_sign_in(http, carla, totp=pyotp.TOTP(secret).now())
+    second = await web_sign_in(http, carla, totp=next_code(secret))
     assert second.status_code == 200 and second.json()["home"] == "/board"
 
 

@@ -7,7 +7,7 @@ import pyotp
 
 from domains.kernel.runtime import Hub
 from domains.kernel.security import Role
-from tests.support.builders import a_person, an_organization, bearer, sign_in
+from tests.support.builders import a_person, an_organization, bearer, next_code, sign_in
 from tests.support.server import http_client
 
 
@@ -154,7 +154,7 @@ async def test_an_admin_requires_two_factor_sign_in_for_staff(http: httpx.AsyncC
     # From now on her sign-in needs the code.
     without_code = await http.post("/api/v1/auth/login", json={"email": carla.email, "password": carla.password})
     assert without_code.status_code == 401 and "one-time code" in without_code.json()["detail"]
-    with_code = bearer(await sign_in(http, carla, totp=pyotp.TOTP(setup["secret"]).now()))
+    with_code = bearer(await sign_in(http, carla, totp=next_code(setup["secret"])))
     assert (await http.get("/api/v1/users", headers=with_code)).status_code == 200
 
 

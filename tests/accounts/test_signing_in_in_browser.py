@@ -6,12 +6,13 @@ import re
 
 import httpx
 import pyotp
+import pytest
 from playwright.async_api import expect
 
 from domains.kernel.runtime import Hub
 from domains.kernel.security import Role
 from tests.support.browser import NewPage, Screenshot, SignedInPage
-from tests.support.builders import a_person, an_organization, bearer, sign_in
+from tests.support.builders import a_person, an_organization, bearer, next_code, sign_in
 
 
 async def test_a_wrong_password_shows_the_error_and_keeps_the_form(
@@ -37,6 +38,29 @@ async def test_a_wrong_password_shows_the_error_and_keeps_the_form(
     await expect(page.locator(".who-name")).to_have_text("Dana")
 
 
+@pytest.mark.parametrize("trap", ["/%09/evil.example/phish", "/%0a/evil.example/phish", "/%5C/evil.example/phish"])
+async def test_a_sign_in_link_cannot_send_anyone_to_another_site(
+    hub: Hub, new_page: NewPage, screenshot: Screenshot, trap: str
+) -> None:
+    org = await an_organization(hub)
+    dana = await a_person(hub, org, Role.DISPATCHER, "Dana")
+    page = await new_page()
+    visited: list[str] = []
+    page.on("request", lambda request: visited.append(request.url))
+
+    # A phishing mail links to our sign-in page with a `next` that browsers would read as another site.
+    await page.goto(f"/signin?next={trap}")
+    await page.get_by_label("Email").fill(dana.email)
+    await page.get_by_label("Password").fill(dana.password)
+    await page.get_by_role("button", name="Sign in").click()
+
+    await expect(page).to_have_url("/board")
+    await expect(page.locator(".who-name")).to_have_text("Dana")
+    await expect(page.locator("#board-summary")).to_contain_text("groups shown")
+    await screenshot(page)
+    assert not [url for url in visited if "evil.example" in url.split("?")[0]]
+
+
 async def test_two_factor_sign_in_asks_for_the_code_in_a_second_step(
     http: httpx.AsyncClient, hub: Hub, new_page: NewPage, screenshot: Screenshot
 ) -> None:
@@ -59,7 +83,7 @@ async def test_two_factor_sign_in_asks_for_the_code_in_a_second_step(
     await code.fill("000000")
     await page.get_by_role("button", name="Verify code").click()
     await expect(page.get_by_role("alert")).to_contain_text("one-time code is wrong")
-    await code.fill(pyotp.TOTP(secret).now())
+    await code.fill(next_code(secret))
     await page.get_by_role("button", name="Verify code").click()
     await expect(page).to_have_url("/board")
 

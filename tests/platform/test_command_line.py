@@ -43,6 +43,7 @@ def cli_env(backend: Backend, tmp_path: Path) -> dict[str, str]:
         ({}, "HUB_JWT_SECRET is not set"),
         ({"HUB_JWT_SECRET": "changeme"}, "well-known default"),
         ({"HUB_JWT_SECRET": "short-secret"}, "shorter than 32 bytes"),
+        ({"HUB_JWT_SECRET": "a" * 32}, "HUB_JWT_SECRET is too predictable"),
         ({"HUB_JWT_SECRET": "s" * 40, "DATABASE_URL": "sqlite:///var/hub.sqlite3"}, "not SQLite"),
     ],
 )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 import httpx
 import pytest
 
@@ -75,7 +77,7 @@ async def test_openapi_and_docs_are_served(http: httpx.AsyncClient) -> None:
 async def test_production_sends_hsts(backend: Backend, tmp_path) -> None:  # type: ignore[no-untyped-def]
     if not backend.database_url or backend.database_url.startswith("sqlite"):
         pytest.skip("production refuses SQLite; covered on the scale-out backend")
-    settings = backend.settings(tmp_path, env="production", jwt_secret="p" * 48)
+    settings = backend.settings(tmp_path, env="production", jwt_secret=secrets.token_urlsafe(48))
     async with running_hub(settings) as hub, http_client(hub.url) as http:
         response = await http.get("/health")
     assert response.headers["strict-transport-security"].startswith("max-age=")

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import date
 
 import httpx
+import pyotp
 
 from domains.assignments.schemas import AssignmentCreate
 from domains.assignments.service import AssignmentService
@@ -51,6 +53,12 @@ async def sign_in(http: httpx.AsyncClient, person: Person, totp: str | None = No
     response = await http.post("/api/v1/auth/login", json=body)
     assert response.status_code == 200, response.text
     return response.json()  # type: ignore[no-any-return]
+
+
+def next_code(secret: str) -> str:
+    """The authenticator's code for the next 30-second step. A code is good once: the current one may just have
+    been spent (confirming the authenticator, say), and the next is accepted already (one step of clock drift)."""
+    return pyotp.TOTP(secret).at(time.time() + 30)
 
 
 def bearer(tokens: dict[str, str]) -> dict[str, str]:

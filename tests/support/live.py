@@ -30,6 +30,7 @@ SERVER_EVENTS = (
     "bot:reply",
     "bot:handoff",
     "participant:needs_recorded",
+    "session:ended",
 )
 
 

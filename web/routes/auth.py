@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from litestar import Controller, Request, get, post
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
-from domains.auth.schemas import LoginRequest, RefreshRequest, TokenPair, TotpConfirm, TotpSetup
+from domains.auth.schemas import LoginRequest, RefreshRequest, TokenPair, TotpConfirm, TotpSetup, TotpSetupRequest
 from domains.auth.service import AuthService
-from domains.kernel.errors import Unauthenticated
+from domains.kernel.errors import Forbidden, Unauthenticated
+from domains.kernel.runtime import Hub
 from domains.users.schemas import UserOut
 from domains.users.service import user_out
 from web.deps import HubDep, IdentityDep, ServicesDep
@@ -49,16 +53,50 @@ class AuthController(Controller):
         await services.auth.logout(identity.principal)
 
     @post("/totp/setup", status_code=HTTP_200_OK)
-    async def totp_setup(self, identity: IdentityDep, services: ServicesDep) -> TotpSetup:
-        """Start two-factor enrolment: returns the secret and an otpauth:// URI for an authenticator app."""
+    async def totp_setup(
+        self,
+        identity: IdentityDep,
+        services: ServicesDep,
+        request: Request,  # type: ignore[type-arg]
+        hub: HubDep,
+        data: JSONBody[TotpSetupRequest | None] = None,
+    ) -> TotpSetup:
+        """Start two-factor enrolment: returns the secret and an otpauth:// URI for an authenticator app.
+        When an authenticator is already bound, replacing it needs `password` or `current_code` (else 403)."""
+        proof = data or TotpSetupRequest()
         user = await services.users.get(identity.principal.user_id)
-        return await services.auth.start_totp_setup(user)
+        async with rebind_throttled(hub, user.email, client_address(request), proof.password or proof.current_code):
+            return await services.auth.start_totp_setup(user, proof.password, proof.current_code)
 
     @post("/totp/confirm", status_code=HTTP_204_NO_CONTENT)
-    async def totp_confirm(self, data: JSONBody[TotpConfirm], identity: IdentityDep, services: ServicesDep) -> None:
-        """Finish enrolment with a current code; from then on sign-in asks for one."""
+    async def totp_confirm(
+        self,
+        data: JSONBody[TotpConfirm],
+        identity: IdentityDep,
+        services: ServicesDep,
+        request: Request,  # type: ignore[type-arg]
+        hub: HubDep,
+    ) -> None:
+        """Finish enrolment with a current code of the new authenticator; from then on sign-in asks for one.
+        Replacing a bound authenticator also needs `password` or `current_code` of the old one (else 403)."""
         user = await services.users.get(identity.principal.user_id)
-        await services.auth.confirm_totp(user, data.code)
+        async with rebind_throttled(hub, user.email, client_address(request), data.password or data.current_code):
+            await services.auth.confirm_totp(user, data.code, data.password, data.current_code)
+
+
+@asynccontextmanager
+async def rebind_throttled(hub: Hub, email: str, client: str, proof: str | None) -> AsyncIterator[None]:
+    """A password or code sent to re-bind the authenticator counts against the sign-in throttle like a sign-in
+    does, so a stolen session cannot be used to guess the password."""
+    if proof is None:
+        yield
+        return
+    await hub.login_throttle.check(email, client)
+    try:
+        yield
+    except Forbidden:
+        await hub.login_throttle.failed(email, client)
+        raise
 
 
 @get("/me", tags=["auth"])

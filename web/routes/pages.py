@@ -7,9 +7,10 @@ template what it needs to start; the data comes from the API, so pages and API s
 
 from __future__ import annotations
 
+import re
 from collections.abc import Set as AbstractSet
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urljoin, urlsplit
 
 from litestar import MediaType, Request, Response, get
 from litestar.params import FromPath
@@ -32,9 +33,23 @@ NO_STORE = {"Cache-Control": "no-store"}
 FIELD_AND_TRAVELERS = frozenset({Role.GUIDE, Role.DRIVER, Role.TRAVELER})
 
 
+# A `next` is a path (and query) of this site in plain URL characters: no scheme, no host, no second slash or
+# backslash after the first (browsers read `//host` and `/\\host` as another site), no spaces or control
+# characters (browsers drop tabs and newlines, so `/<TAB>/evil.example` becomes `//evil.example`), no fragment.
+NEXT_PATH = re.compile(r"/(?![/\\])[A-Za-z0-9\-._~!$&'()*+,;=:@%/?]*")
+NEXT_MAX_CHARS = 2000
+STAND_IN_ORIGIN = "https://hub.invalid"
+
+
 def safe_next(target: str | None) -> str | None:
-    """Only paths on this site: `//evil.example` or `https://...` would make sign-in an open redirect."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+    """Where to go after signing in: `target` when it is exactly a path on this site, else None (the caller then
+    uses the person's start page). Decided here, on the server; the page's script only follows it."""
+    if not target or len(target) > NEXT_MAX_CHARS or not NEXT_PATH.fullmatch(target):
+        return None
+    # Resolved the way a browser resolves it against our origin, it must stay there, unchanged: no dot segments.
+    path = urlsplit(target).path
+    resolved = urlsplit(urljoin(STAND_IN_ORIGIN + "/", target))
+    if f"{resolved.scheme}://{resolved.netloc}" != STAND_IN_ORIGIN or resolved.path != path or "//" in path:
         return None
     return target
 
