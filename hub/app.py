@@ -36,6 +36,7 @@ from realtime.server import Realtime
 from web.errors import EXCEPTION_HANDLERS
 from web.middleware import HubMiddleware
 from web.pages import NODE_MODULES, STATIC_DIR, TEMPLATES_DIR
+from web.requests import json_depth_limit
 
 
 class MetricsController(PrometheusController):
@@ -73,7 +74,7 @@ def build_litestar(hub: Hub, realtime: Realtime, assistant: Assistant) -> Litest
         template_config=TemplateConfig(directory=TEMPLATES_DIR, engine=JinjaTemplateEngine),
         dependencies=build_web_dependencies(hub, assistant),
         exception_handlers=EXCEPTION_HANDLERS,
-        middleware=[prometheus.middleware],
+        middleware=[prometheus.middleware, json_depth_limit],
         cors_config=CORSConfig(allow_origins=settings.cors_origins) if settings.cors_origins else None,
         openapi_config=OpenAPIConfig(
             title="Spirit Hub API", version="1", path="/schema", render_plugins=[JsonRenderPlugin()]
