@@ -1,10 +1,7 @@
-"""JSON bodies nested deeper than `MAX_JSON_DEPTH` are refused (422) before any parser sees them.
+"""JSON bodies nested deeper than `MAX_JSON_DEPTH` (64) are refused (422) before any parser sees them.
 
-Decoders recurse once per level of nesting: `[[[[...]]]]` a few thousand levels deep makes them raise
-`RecursionError`, which used to surface as a 500 on every JSON endpoint, sign-in included. No body of this
-API nests more than a handful of levels, so the raw bytes are scanned first; the scan counts brackets
-outside strings, in C (`bytes.translate`, `itertools.accumulate`), so a whole 1 MiB body costs a few
-milliseconds.
+Decoders recurse once per level of nesting: `[[[[...]]]]` a few thousand levels deep made every JSON
+endpoint, sign-in included, answer 500. The raw bytes are scanned first (`domains.kernel.json_depth`).
 
 `json_depth_limit` is a Litestar middleware: it buffers the body of a request that may carry JSON (any
 content type but forms and multipart uploads) up to `SCAN_LIMIT_BYTES`, answers 422 if it is too deep, and
@@ -14,45 +11,14 @@ them as too large (413) unless the route streams them, and streaming routes do n
 
 from __future__ import annotations
 
-import re
-from itertools import accumulate
-
 import msgspec
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, HTTPRequestEvent, HTTPResponseStartEvent, Receive, ReceiveMessage, Scope, Send
 
-MAX_JSON_DEPTH = 64
+from domains.kernel.json_depth import too_deep, too_deep_message
+
 SCAN_LIMIT_BYTES = 1024 * 1024  # the app's request_max_body_size
 NOT_JSON = (b"multipart/", b"application/x-www-form-urlencoded")
-
-_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
-_NOT_BRACKETS = bytes(byte for byte in range(256) if byte not in b"[]{}")
-_STEP = [0] * 256
-for _open in b"[{":
-    _STEP[_open] = 1
-for _close in b"]}":
-    _STEP[_close] = -1
-
-
-def json_depth(raw: bytes | str) -> int:
-    """How deeply `raw` nests arrays and objects, brackets inside strings not counted.
-
-    Exact for valid JSON. For invalid JSON it may count more than a parser would ever reach (an unclosed
-    string hides nothing), never less before the first syntax error, where every parser stops."""
-    data = raw.encode("utf-8", "surrogatepass") if isinstance(raw, str) else raw
-    brackets = _STRING.sub(b"", data).translate(None, _NOT_BRACKETS)
-    return max(accumulate(map(_STEP.__getitem__, brackets)), default=0)
-
-
-def too_deep(raw: bytes | str, limit: int = MAX_JSON_DEPTH) -> bool:
-    data = raw.encode("utf-8", "surrogatepass") if isinstance(raw, str) else raw
-    if data.count(b"[") + data.count(b"{") <= limit:  # the common case: too few brackets to matter
-        return False
-    return json_depth(data) > limit
-
-
-def too_deep_message(limit: int = MAX_JSON_DEPTH) -> str:
-    return f"the JSON is nested too deeply: at most {limit} levels of arrays and objects"
 
 
 def _may_carry_json(scope: Scope) -> bool:
