@@ -82,7 +82,8 @@ class ItinerarySettings(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class PlanWarning(msgspec.Struct):
-    """Something worth a second look on a day (not an error): `overlap`, `tight_gap` or `outside_dates`."""
+    """Something worth a second look on a day (not an error): `overlap`, `tight_gap`, `outside_dates` or
+    `too_long` (the group spans more days than the views list)."""
 
     code: str
     day: str
