@@ -118,6 +118,8 @@ async def test_a_group_stored_before_the_rule_exports_only_its_first_days(http: 
         response = await http.get(url + export, headers=tom)
         assert response.status_code == 200, (export, response.text[:300])
         assert len(response.content) < 200_000, export
+    page = await http.get(url + ".html", headers=tom)
+    assert page.headers["content-type"] == "text/html; charset=utf-8" and page.text.count("<section>") == 120
     assert (await http.get("/health")).json() == {"status": "ok"}
     # The office can still rename it, and is told the limit when it touches the dates.
     carla = bearer(await sign_in(http, lisbon.coordinator))
