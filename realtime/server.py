@@ -55,7 +55,7 @@ class Realtime:
             async_mode="asgi",
             client_manager=manager,
             cors_allowed_origins=settings.cors_origins or None,
-            max_http_buffer_size=TRANSPORT_BUFFER_BYTES,
+            max_http_buffer_size=max(TRANSPORT_BUFFER_BYTES, 2 * settings.socket_max_payload_bytes),
             serializer=bounded_packet(settings.socket_max_payload_bytes),
             ping_interval=settings.socket_ping_interval_seconds,
             ping_timeout=settings.socket_ping_timeout_seconds,

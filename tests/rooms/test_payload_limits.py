@@ -102,14 +102,15 @@ async def test_integers_beyond_a_database_column_are_invalid_and_named(tom: Tom)
     await tom.still_chats("after-integers")
 
 
+@pytest.mark.parametrize("transport", ["websocket", "polling"])
 async def test_past_the_transport_cap_the_connection_closes(
-    server: RunningHub, http: httpx.AsyncClient, hub: Hub
+    server: RunningHub, http: httpx.AsyncClient, hub: Hub, transport: str
 ) -> None:
     lisbon = await a_tour_group(hub)
     client = LiveClient("tom")
     gone = asyncio.Event()
     client.sio.on("disconnect", lambda *_: gone.set())
-    await client.connect(server.url, (await sign_in(http, lisbon.traveler))["access_token"])
+    await client.connect(server.url, (await sign_in(http, lisbon.traveler))["access_token"], transport=transport)
     try:
         await client.join(lisbon.room)
         too_big = "x" * TRANSPORT_BUFFER_BYTES
