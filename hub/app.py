@@ -37,6 +37,7 @@ from web.auth import metrics_access
 from web.errors import EXCEPTION_HANDLERS
 from web.middleware import HubMiddleware
 from web.pages import NODE_MODULES, STATIC_DIR, TEMPLATES_DIR
+from web.requests import json_depth_limit
 
 
 class MetricsController(PrometheusController):
@@ -75,7 +76,7 @@ def build_litestar(hub: Hub, realtime: Realtime, assistant: Assistant) -> Litest
         template_config=TemplateConfig(directory=TEMPLATES_DIR, engine=JinjaTemplateEngine),
         dependencies=build_web_dependencies(hub, assistant),
         exception_handlers=EXCEPTION_HANDLERS,
-        middleware=[prometheus.middleware],
+        middleware=[prometheus.middleware, json_depth_limit],
         cors_config=CORSConfig(allow_origins=settings.cors_origins) if settings.cors_origins else None,
         openapi_config=OpenAPIConfig(
             title="Spirit Hub API", version="1", path="/schema", render_plugins=[JsonRenderPlugin()]

@@ -16,7 +16,10 @@ from domains.kernel.errors import Invalid
 
 T = TypeVar("T")
 
-NonNegative = Annotated[int, Meta(ge=0)]
+# Seqs, `since`, `before_seq`, `limit`: non-negative and at most what an INTEGER column holds (PostgreSQL's is
+# 32-bit), so `since: 2**63` is `invalid` with the field named rather than an overflow in the database driver.
+MAX_INT = 2**31 - 1
+NonNegative = Annotated[int, Meta(ge=0, le=MAX_INT)]
 ClientId = Annotated[str, Meta(min_length=1, max_length=MAX_CLIENT_ID)]
 
 

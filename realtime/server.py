@@ -24,6 +24,7 @@ from domains.kernel.runtime import Hub
 from domains.kernel.security import SESSION_COOKIE, Principal, cookie_value
 from realtime import metrics
 from realtime.connections import Ack, Connection, error_ack, wire_room
+from realtime.packets import Refused, bounded_packet
 from realtime.presence import OFFLINE, Member, PresenceStore, fold
 from realtime.ratelimit import TokenBucket
 from realtime.schemas import decoded
@@ -31,9 +32,11 @@ from realtime.sessions import ENDED_EVENT, SessionGuard
 
 log = logging.getLogger(__name__)
 
-# The transport's own limit sits well above ours, so an oversized event gets an error ack
-# instead of a dropped connection.
-TRANSPORT_BUFFER_BYTES = 1024 * 1024
+# The transport's own limit sits well above ours, so an oversized event gets an error ack instead of a
+# dropped connection: up to this size a message is read (not parsed, see realtime/packets.py) and answered
+# `payload_too_large`. Past it Engine.IO closes the connection (docs/realtime.md "Payload limits").
+TRANSPORT_BUFFER_BYTES = 8 * 1024 * 1024
+LONE_SURROGATE = "the payload holds a lone surrogate (such as \\ud800), which is not valid text"
 
 Payload = TypeVar("Payload", bound=msgspec.Struct)
 # What a refused event answers instead of the plain error ack: given the raw payload and that ack.
@@ -53,7 +56,8 @@ class Realtime:
             async_mode="asgi",
             client_manager=manager,
             cors_allowed_origins=settings.cors_origins or None,
-            max_http_buffer_size=TRANSPORT_BUFFER_BYTES,
+            max_http_buffer_size=max(TRANSPORT_BUFFER_BYTES, 2 * settings.socket_max_payload_bytes),
+            serializer=bounded_packet(settings.socket_max_payload_bytes),
             ping_interval=settings.socket_ping_interval_seconds,
             ping_timeout=settings.socket_ping_timeout_seconds,
         )
@@ -87,10 +91,19 @@ class Realtime:
             if not connection.bucket.take():
                 metrics.RATE_LIMITED.inc()
                 return {"ok": False, "error": "rate_limited", "message": "too many events; slow down"}
+            if isinstance(data, Refused):  # too large or too deep to be decoded (realtime/packets.py)
+                log.info("socket event %s refused: %s", event, data.error.message)
+                return error_ack(data.error)
             if not isinstance(data, dict):
                 return {"ok": False, "error": "invalid", "message": "the payload must be an object"}
             try:
-                if len(msgspec.json.encode(data)) > limit:
+                size = len(msgspec.json.encode(data))
+            except UnicodeEncodeError:
+                # JSON may spell a lone surrogate ("\ud800"), which is not text: no database stores it.
+                log.info("socket event %s refused: a lone surrogate in the payload", event)
+                return {"ok": False, "error": "invalid", "message": LONE_SURROGATE}
+            try:
+                if size > limit:
                     raise TooLarge(f"the payload is larger than {limit} bytes")
                 return {"ok": True, **await handler(connection, decoded(data, schema))}
             except DomainError as exc:

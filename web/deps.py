@@ -56,7 +56,8 @@ async def provide_uow(hub: NamedDependency[Hub], identity: NamedDependency[Ident
 def provide_services(
     uow: NamedDependency[UnitOfWork], hub: NamedDependency[Hub], voucher_codes: NamedDependency[VoucherCodes]
 ) -> Services:
-    return Services(uow, hub.tokens, voucher_codes, hub.settings.mail_domain)
+    settings = hub.settings
+    return Services(uow, hub.tokens, voucher_codes, settings.mail_domain, settings.max_group_days)
 
 
 def once(value: T) -> Provide:

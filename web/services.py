@@ -17,6 +17,7 @@ from domains.conversations.access import RoomAccess
 from domains.conversations.service import ConversationService
 from domains.flights.service import FlightService
 from domains.groups.service import GroupService
+from domains.groups.span import DEFAULT_MAX_GROUP_DAYS
 from domains.itineraries.service import ItineraryService
 from domains.kernel.security import TokenSettings
 from domains.kernel.unit_of_work import UnitOfWork
@@ -31,11 +32,19 @@ from domains.vouchers.service import VoucherService
 
 
 class Services:
-    def __init__(self, uow: UnitOfWork, tokens: TokenSettings, voucher_codes: VoucherCodes, mail_domain: str) -> None:
+    def __init__(
+        self,
+        uow: UnitOfWork,
+        tokens: TokenSettings,
+        voucher_codes: VoucherCodes,
+        mail_domain: str,
+        max_group_days: int = DEFAULT_MAX_GROUP_DAYS,
+    ) -> None:
         self._uow = uow
         self._tokens = tokens
         self._voucher_codes = voucher_codes
         self._mail_domain = mail_domain
+        self._max_group_days = max_group_days
 
     @property
     def session(self) -> AsyncSession:
@@ -64,11 +73,11 @@ class Services:
 
     @cached_property
     def groups(self) -> GroupService:
-        return GroupService(self._uow.session, self._uow.bus)
+        return GroupService(self._uow.session, self._uow.bus, self._max_group_days)
 
     @cached_property
     def itineraries(self) -> ItineraryService:
-        return ItineraryService(self._uow.session, self._uow.bus)
+        return ItineraryService(self._uow.session, self._uow.bus, self._max_group_days)
 
     @cached_property
     def organizations(self) -> OrganizationService:

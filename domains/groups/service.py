@@ -14,6 +14,7 @@ from domains.groups.events import GroupCreated, GroupStatusChanged, GroupUpdated
 from domains.groups.lifecycle import STATUSES, check_transition
 from domains.groups.people import e164
 from domains.groups.schemas import BookingCreate, GroupCreate, GroupUpdate, ParticipantCreate
+from domains.groups.span import DEFAULT_MAX_GROUP_DAYS, check_span
 from domains.kernel.bus import EventBus
 from domains.kernel.errors import Invalid, NotFound
 from domains.kernel.lookup import get_scoped
@@ -28,9 +29,10 @@ def clean_interests(interests: list[str]) -> list[str]:
 
 
 class GroupService:
-    def __init__(self, session: AsyncSession, bus: EventBus) -> None:
+    def __init__(self, session: AsyncSession, bus: EventBus, max_days: int = DEFAULT_MAX_GROUP_DAYS) -> None:
         self.session = session
         self.bus = bus
+        self.max_days = max_days  # how many days a group may span (domains/groups/span.py)
 
     async def get_group(self, group_id: uuid.UUID, *, lock: bool = False) -> Group:
         return await get_scoped(self.session, Group, group_id, "group", lock=lock)
@@ -44,8 +46,7 @@ class GroupService:
         return (await self.session.execute(query)).scalars().all()
 
     async def create_group(self, org_id: uuid.UUID, data: GroupCreate) -> Group:
-        if data.end_date < data.start_date:
-            raise Invalid("end_date must not be before start_date")
+        check_span(data.start_date, data.end_date, self.max_days)
         serial = await next_number(self.session, org_id, "group", data.start_date.year)
         group = Group(
             id=uuid.uuid4(),
@@ -80,8 +81,9 @@ class GroupService:
         changed = [name for name, value in values.items() if getattr(group, name) != value]
         for name in changed:
             setattr(group, name, values[name])
-        if group.end_date < group.start_date:
-            raise Invalid("end_date must not be before start_date")
+        if "start_date" in changed or "end_date" in changed:
+            # Checked only when the dates change, so a group stored before the rule can still be renamed.
+            check_span(group.start_date, group.end_date, self.max_days)
         if changed:
             self.bus.publish(
                 GroupUpdated(org_id=group.org_id, audience=group_audience(group.id), group_id=group.id, fields=changed)

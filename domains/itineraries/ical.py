@@ -16,6 +16,7 @@ from domains.itineraries.schemas import ItemView, ItineraryOut
 MAX_OCTETS = 75
 PRODID = "-//Spirit Hub//Itinerary//EN"
 STATUS = {"planned": "TENTATIVE", "confirmed": "CONFIRMED", "done": "CONFIRMED", "cancelled": "CANCELLED"}
+EARLIEST, LATEST = date(2, 1, 1), date(9998, 12, 31)  # the zone's offsets are looked up days around these
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
@@ -133,9 +134,19 @@ def vevent(item: ItemView, start: str, tzid: str, stamp: str) -> list[str]:
     return lines
 
 
+def _window(itinerary: ItineraryOut) -> tuple[date, date]:
+    """The dates the VTIMEZONE covers: the listed days (a view lists at most the configured span), kept
+    a few days inside the calendar so that the margins around them stay representable."""
+    first = itinerary.days[0].date if itinerary.days else itinerary.start_date
+    last = itinerary.days[-1].date if itinerary.days else first
+    start, end = date.fromisoformat(first), date.fromisoformat(last)
+    start = min(max(start, EARLIEST), LATEST)
+    return start, min(max(end, start), LATEST)
+
+
 def render(itinerary: ItineraryOut, now: datetime | None = None) -> str:
     tzid, zone = _zone(itinerary.timezone)
-    start, end = date.fromisoformat(itinerary.start_date), date.fromisoformat(itinerary.end_date)
+    start, end = _window(itinerary)
     stamp = (now or datetime.now(UTC)).astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
     lines = [
         "BEGIN:VCALENDAR",

@@ -65,15 +65,19 @@ class RemoveItem(msgspec.Struct, tag="remove_item", tag_field="type", forbid_unk
     item_id: uuid.UUID
 
 
+# A seq as a client may send it: at most what the INTEGER seq columns hold.
+Seq = Annotated[int, Meta(ge=0, le=2**31 - 1)]
+
+
 class Restore(msgspec.Struct, tag="restore", tag_field="type", forbid_unknown_fields=True):
-    seq: Annotated[int, Meta(ge=0)]
+    seq: Seq
 
 
 Op = AddItem | SetFields | MoveItem | RemoveItem | Restore
 
 
 class RestoreRequest(msgspec.Struct, forbid_unknown_fields=True):
-    seq: Annotated[int, Meta(ge=0)]
+    seq: Seq
     client_op_id: ClientOpId | None = None
 
 
@@ -82,7 +86,8 @@ class ItinerarySettings(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class PlanWarning(msgspec.Struct):
-    """Something worth a second look on a day (not an error): `overlap`, `tight_gap` or `outside_dates`."""
+    """Something worth a second look on a day (not an error): `overlap`, `tight_gap`, `outside_dates` or
+    `too_long` (the group spans more days than the views list)."""
 
     code: str
     day: str

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domains.conversations.access import FIELD_ROLES, RoomAccess
 from domains.conversations.log import RoomLog
+from domains.groups.span import DEFAULT_MAX_GROUP_DAYS, span_days
 from domains.itineraries import store
 from domains.itineraries.events import ItineraryApplied, ItineraryChanged
 from domains.itineraries.ops import Items, apply_op, replay, resolve, restore_diff, visible
@@ -74,9 +75,10 @@ class Resolved:
 
 
 class ItineraryService:
-    def __init__(self, session: AsyncSession, bus: EventBus) -> None:
+    def __init__(self, session: AsyncSession, bus: EventBus, max_days: int = DEFAULT_MAX_GROUP_DAYS) -> None:
         self.session = session
         self.bus = bus
+        self.max_days = max_days  # views list at most this many days of a group (domains/groups/span.py)
 
     async def group_for(self, principal: Principal, group_id: uuid.UUID, *, edit: bool = False) -> Group:
         """The group, if the caller may see its itinerary (members of the group room) or edit it (staff)."""
@@ -222,7 +224,7 @@ class ItineraryService:
                 items = replay(await store.ops_until(self.session, itinerary, at_seq))
         elif itinerary is not None:
             items = store.items_of(await store.load_rows(self.session, itinerary))
-        return self._out(group, itinerary, seq, items)
+        return self._out(group, itinerary, seq, items, self.max_days)
 
     async def history(
         self, principal: Principal, group_id: uuid.UUID, before_seq: int | None = None, limit: int = 50
@@ -271,16 +273,23 @@ class ItineraryService:
                 raise Invalid(f"the catalog item '{item.name}' is retired")
 
     @staticmethod
-    def _out(group: Group, itinerary: Itinerary | None, seq: int, items: Items) -> ItineraryOut:
+    def _out(group: Group, itinerary: Itinerary | None, seq: int, items: Items, max_days: int) -> ItineraryOut:
         speed = itinerary.travel_speed_kmh if itinerary else DEFAULT_SPEED_KMH
         live = visible(items.values())
         by_day: dict[str, list[ItemView]] = {}
         for item in live:
             by_day.setdefault(item.day, []).append(item)
-        days = [
-            Day(date=day.isoformat(), items=by_day.get(day.isoformat(), []))
-            for day in travel_days(group.start_date, group.end_date)
-        ]
+        listed = travel_days(group.start_date, group.end_date, max_days)
+        days = [Day(date=day.isoformat(), items=by_day.get(day.isoformat(), [])) for day in listed]
+        found = warnings(items.values(), group.start_date, group.end_date, speed)
+        if len(listed) < span_days(group.start_date, group.end_date):
+            # A group stored before the span rule: its views stop after `max_days` days instead of walking
+            # a century of them; the office sees why and can correct the dates.
+            message = (
+                f"the group's dates span {span_days(group.start_date, group.end_date)} days, more than the"
+                f" {max_days} allowed: only the first {max_days} are listed; correct the dates"
+            )
+            found.insert(0, PlanWarning(code="too_long", day=listed[0].isoformat(), item_ids=[], message=message))
         return ItineraryOut(
             group_id=str(group.id),
             group_name=group.name,
@@ -291,7 +300,7 @@ class ItineraryService:
             travel_speed_kmh=speed,
             days=days,
             items=live,
-            warnings=warnings(items.values(), group.start_date, group.end_date, speed),
+            warnings=found,
         )
 
 
@@ -303,5 +312,7 @@ def check_request(client_op_id: str, base_seq: int) -> None:
         raise Invalid("base_seq must be a non-negative integer")
 
 
-def travel_days(start: date, end: date) -> list[date]:
-    return [start + timedelta(days=n) for n in range((end - start).days + 1)]
+def travel_days(start: date, end: date, max_days: int | None = None) -> list[date]:
+    """The group's days in order, at most `max_days` of them."""
+    count = span_days(start, end) if max_days is None else min(span_days(start, end), max_days)
+    return [start + timedelta(days=n) for n in range(count)]

@@ -100,6 +100,9 @@ class Settings(BaseSettings):
     upload_quota_user_bytes: int = 100 * 1024 * 1024
     upload_quota_room_files: int = 150
     upload_quota_room_bytes: int = 300 * 1024 * 1024
+    # How many days a group may span (create and update answer 422 beyond it); views of longer groups
+    # stored before the rule list only this many days.
+    max_group_days: int = Field(default=120, ge=1, le=3660)
     # Recommendations (docs/ai.md): an exact faiss index up to this many catalog items, HNSW above it.
     recommend_exact_max_items: int = 20_000
     recommend_hnsw_ef_search: int = 512  # recall of the exact top 50: 0.995 at 100k, 0.83 at 256 (bench recommend)

@@ -17,6 +17,7 @@ from domains.catalog.service import MAX_PAGE
 from domains.models import CatalogItem
 from web.deps import IdentityDep, ServicesDep
 from web.guards import OFFICE, STAFF
+from web.params import QueryInt
 
 ItemId = FromPath[uuid.UUID]
 
@@ -57,7 +58,7 @@ class CatalogController(Controller):
         kind: FromQuery[Kind | None] = None,
         city: Annotated[str | None, QueryParameter(name="city", max_length=100)] = None,
         include_retired: FromQuery[bool] = False,
-        offset: Annotated[int, QueryParameter(name="offset", ge=0)] = 0,
+        offset: QueryInt = 0,
         limit: Annotated[int, QueryParameter(name="limit", ge=1, le=MAX_PAGE)] = 50,
     ) -> CatalogPage:
         """Items by city, kind and name; filter by `kind` and `city` (any case); page with offset/limit."""

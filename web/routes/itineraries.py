@@ -1,7 +1,8 @@
 """`/api/v1/groups/{id}/itinerary`: snapshot (now or `at_seq`), history, restore, exports.
 
 Members of the group room may read (travelers of the group included); staff who may edit may restore.
-Live edits travel over Socket.IO (`itinerary:op`, see docs/realtime.md).
+Live edits travel over Socket.IO (`itinerary:op`, see docs/realtime.md). Exports render in a worker thread,
+so a big one never stalls the event loop, and are refused (413) past a size bound.
 """
 
 from __future__ import annotations
@@ -10,13 +11,15 @@ import uuid
 from typing import Any
 
 import msgspec
+from anyio import to_thread
 from litestar import Controller, MediaType, Response, get, patch, post
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromPath, JSONBody
 
-from domains.itineraries import ical, printable
+from domains.itineraries import exports
 from domains.itineraries.schemas import HistoryEntry, ItineraryOut, ItinerarySettings, RestoreRequest
 from web.deps import HubDep, IdentityDep, ServicesDep
 from web.guards import OFFICE, enrolled
+from web.params import OptionalQueryInt, QueryInt
 
 GroupId = FromPath[uuid.UUID]
 
@@ -33,7 +36,7 @@ class ItineraryController(Controller):
 
     @get("/itinerary")
     async def get_itinerary(
-        self, group_id: GroupId, identity: IdentityDep, services: ServicesDep, at_seq: FromQuery[int | None] = None
+        self, group_id: GroupId, identity: IdentityDep, services: ServicesDep, at_seq: OptionalQueryInt = None
     ) -> ItineraryOut:
         """The itinerary now (`seq`: rejoin the room with `since` = seq), or as it was at `at_seq`."""
         return await services.itineraries.snapshot(identity.principal, group_id, at_seq)
@@ -44,8 +47,8 @@ class ItineraryController(Controller):
         group_id: GroupId,
         identity: IdentityDep,
         services: ServicesDep,
-        before_seq: FromQuery[int | None] = None,
-        limit: FromQuery[int] = 50,
+        before_seq: OptionalQueryInt = None,
+        limit: QueryInt = 50,
     ) -> list[HistoryEntry]:
         """Who changed what, when: newest first; page back with `before_seq` (limit ≤ 100)."""
         return await services.itineraries.history(identity.principal, group_id, before_seq, limit)
@@ -71,7 +74,7 @@ class ItineraryController(Controller):
     async def export_json(self, group_id: GroupId, identity: IdentityDep, services: ServicesDep) -> Response[bytes]:
         itinerary = await services.itineraries.snapshot(identity.principal, group_id)
         return Response(
-            msgspec.json.encode(itinerary),
+            await to_thread.run_sync(exports.as_json, itinerary),
             media_type=MediaType.JSON,
             headers=_download(itinerary.group_name, "json"),
         )
@@ -83,13 +86,13 @@ class ItineraryController(Controller):
         """iCalendar: one event per timed item, in the group's time zone."""
         itinerary = await services.itineraries.snapshot(identity.principal, group_id)
         return Response(
-            ical.render(itinerary, hub.clock()).encode("utf-8"),
+            await to_thread.run_sync(exports.as_ics, itinerary, hub.clock()),
             media_type="text/calendar; charset=utf-8",
             headers=_download(itinerary.group_name, "ics"),
         )
 
     @get("/itinerary.html", media_type=MediaType.HTML)
-    async def export_html(self, group_id: GroupId, identity: IdentityDep, services: ServicesDep) -> Response[str]:
+    async def export_html(self, group_id: GroupId, identity: IdentityDep, services: ServicesDep) -> Response[bytes]:
         """A printable page (no scripts)."""
         itinerary = await services.itineraries.snapshot(identity.principal, group_id)
-        return Response(printable.render(itinerary), media_type=MediaType.HTML)
+        return Response(await to_thread.run_sync(exports.as_html, itinerary), media_type=MediaType.HTML)

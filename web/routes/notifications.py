@@ -26,6 +26,7 @@ from domains.notifications.schemas import (
 from domains.notifications.senders import CATEGORY_DESKS, DESKS
 from web.deps import IdentityDep, OutboxDep, ServicesDep, UowDep
 from web.guards import ADMINS, OFFICE
+from web.params import QueryInt
 
 Kind = Literal["staff", "partner", "user"]
 Status = Literal["pending", "sent", "delivered", "failed", "dead", "skipped"]
@@ -59,7 +60,7 @@ class OutboxController(Controller):
         uow: UowDep,
         status: FromQuery[Status | None] = None,
         channel: FromQuery[Literal["email", "sms"] | None] = None,
-        limit: FromQuery[int] = 100,
+        limit: QueryInt = 100,
     ) -> list[NotificationOut]:
         """The most recent notifications first, with their delivery status."""
         if not 1 <= limit <= 500:
