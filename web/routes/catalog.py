@@ -32,7 +32,7 @@ def catalog_item_out(item: CatalogItem) -> CatalogItemOut:
         lng=item.lng,
         description=item.description,
         tags=list(item.tags),
-        price=item.price,
+        price=float(item.price),
         currency=item.currency,
         price_per=item.price_per,
         min_group_size=item.min_group_size,
