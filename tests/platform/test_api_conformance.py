@@ -171,3 +171,49 @@ async def test_every_answer_of_every_operation_is_one_the_schema_documents(
     # The fuzzer reached the operations: Carla's own group answered, strangers were turned away.
     assert 200 in findings.answered["GET /api/v1/groups/{group_id}"]
     assert 401 in findings.answered["GET /api/v1/board"]
+
+
+def answers(schema: dict[str, Any], method: str, path: str) -> dict[str, Any]:
+    return schema["paths"][path][method]["responses"]  # type: ignore[no-any-return]
+
+
+async def test_the_schema_names_every_error_answer_with_the_error_body(http: httpx.AsyncClient) -> None:
+    schema = (await http.get("/schema/openapi.json")).json()
+    error_body = {"$ref": "#/components/schemas/ErrorBody"}
+
+    # A signed-in office write about one group: every way it can go wrong, each with the one error body.
+    transition = answers(schema, "post", "/api/v1/groups/{group_id}/transition")
+    assert {"400", "401", "403", "404", "409", "413", "422"} <= set(transition)
+    assert all(
+        transition[code]["content"]["application/json"]["schema"] == error_body
+        for code in transition
+        if code.startswith("4")
+    )
+    # Sign-in is public, answers a wrong password with 401 and is throttled.
+    login = answers(schema, "post", "/api/v1/auth/login")
+    assert {"400", "401", "429"} <= set(login)
+    assert "security" not in schema["paths"]["/api/v1/auth/login"]["post"]
+    assert schema["paths"]["/api/v1/board"]["get"]["security"] == [{"bearer": []}, {"session_cookie": []}]
+    # A read without a path parameter cannot be a 404; a probe says when it is not ready.
+    assert "404" not in answers(schema, "get", "/api/v1/me")
+    assert set(answers(schema, "get", "/readiness")) == {"200", "503"}
+
+
+async def test_the_schema_gives_the_exports_their_real_media_types_and_a_price_is_a_number(
+    http: httpx.AsyncClient,
+) -> None:
+    schema = (await http.get("/schema/openapi.json")).json()
+
+    exports = {
+        suffix: answers(schema, "get", f"/api/v1/groups/{{group_id}}/itinerary.{suffix}")["200"]["content"]
+        for suffix in ("json", "ics", "html")
+    }
+    assert exports["json"] == {"application/json": {"schema": {"$ref": "#/components/schemas/ItineraryOut"}}}
+    assert list(exports["ics"]) == ["text/calendar"] and list(exports["html"]) == ["text/html"]
+    assert list(answers(schema, "get", "/api/v1/vouchers/{voucher_id}/qr.png")["200"]["content"]) == ["image/png"]
+    assert "content" not in answers(schema, "delete", "/api/v1/catalog/{item_id}")["204"]
+
+    components = schema["components"]["schemas"]
+    assert components["CatalogItemCreate"]["properties"]["price"]["type"] == "number"
+    assert components["CatalogItemOut"]["properties"]["price"] == {"type": "number"}
+    assert "start_date" in components["GroupCreate"]["properties"]["end_date"]["description"]
