@@ -209,6 +209,8 @@ def _json_body_type(handler: HTTPRouteHandler) -> Any | None:
     kwarg = field.kwarg_definition
     if isinstance(kwarg, BodyKwarg) and kwarg.media_type != RequestEncodingType.JSON:
         return None
+    if field.annotation in (bytes, str, Any):
+        return None  # the raw body, not a JSON document
     return field.annotation
 
 
