@@ -68,7 +68,6 @@ def fuzz(
     mode: GenerationMode,
     examples: int,
     path_parameters: dict[str, str] | None = None,
-    headers: dict[str, str] | None = None,
 ) -> None:
     label = f"{operation.method.upper()} {operation.path}"
     checks: list[Callable[..., Any]] = CONFORMANCE + (
@@ -89,7 +88,7 @@ def fuzz(
             return
         try:
             response = case.call_and_validate(
-                base_url=base_url, session=session, headers=headers, checks=checks, timeout=PATIENCE_SECONDS
+                base_url=base_url, session=session, checks=checks, timeout=PATIENCE_SECONDS
             )
             findings.record(label, response.status_code)
         except (AssertionError, FailureGroup, requests.RequestException) as failure:  # one or more failed checks
@@ -129,34 +128,19 @@ def fuzz_everything(
         anonymous.headers.update({"X-Forwarded-For": address})
         known = writable if operation.method.upper() in WRITES else readable
         own = {name: value for name, value in known.items() if "{" + name + "}" in operation.path}
-        common = {"base_url": server_url}
-        fuzz(
-            operation,
-            findings,
-            session=signed_in,
-            mode=GenerationMode.POSITIVE,
-            examples=EXAMPLES_PER_OPERATION,
-            **common,
-        )
-        if own:
+        carla = {"base_url": server_url, "session": signed_in}
+        fuzz(operation, findings, mode=GenerationMode.POSITIVE, examples=EXAMPLES_PER_OPERATION, **carla)
+        if own:  # about her real objects
             fuzz(
                 operation,
                 findings,
-                session=signed_in,
                 mode=GenerationMode.POSITIVE,
                 examples=EXAMPLES_PER_OPERATION,
                 path_parameters=own,
-                **common,
+                **carla,
             )
-        fuzz(
-            operation,
-            findings,
-            session=signed_in,
-            mode=GenerationMode.NEGATIVE,
-            examples=NEGATIVE_EXAMPLES_PER_OPERATION,
-            **common,
-        )
-        fuzz(operation, findings, session=anonymous, mode=GenerationMode.POSITIVE, examples=1, **common)
+        fuzz(operation, findings, mode=GenerationMode.NEGATIVE, examples=NEGATIVE_EXAMPLES_PER_OPERATION, **carla)
+        fuzz(operation, findings, base_url=server_url, session=anonymous, mode=GenerationMode.POSITIVE, examples=1)
     return findings
 
 
