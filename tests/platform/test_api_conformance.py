@@ -8,6 +8,7 @@ refused with a 4xx.
 from __future__ import annotations
 
 import asyncio
+import os
 import secrets
 import uuid
 from collections.abc import Callable
@@ -35,9 +36,10 @@ from tests.support.builders import TourGroup, a_tour_group, sign_in
 from tests.support.server import CLIENT_TIMEOUT_SECONDS as PATIENCE_SECONDS
 from tests.support.server import RunningHub
 
-# Bounded so the whole test stays around a minute or two on a loaded two-core machine.
-EXAMPLES_PER_OPERATION = 5
-NEGATIVE_EXAMPLES_PER_OPERATION = 3
+# Bounded so the whole test stays around a minute or two on a loaded two-core machine; HUB_FUZZ_EXAMPLES
+# digs deeper (a number of generated requests per operation and kind).
+EXAMPLES_PER_OPERATION = int(os.environ.get("HUB_FUZZ_EXAMPLES", "5"))
+NEGATIVE_EXAMPLES_PER_OPERATION = max(3, EXAMPLES_PER_OPERATION // 2)
 CONFORMANCE = [
     not_a_server_error,
     status_code_conformance,
