@@ -245,3 +245,12 @@ async def test_the_schema_gives_the_exports_their_real_media_types_and_a_price_i
     assert components["CatalogItemCreate"]["properties"]["price"]["type"] == "number"
     assert components["CatalogItemOut"]["properties"]["price"] == {"type": "number"}
     assert "start_date" in components["GroupCreate"]["properties"]["end_date"]["description"]
+
+
+async def test_an_offset_past_a_database_integer_is_a_400_not_a_500(http: httpx.AsyncClient, hub: Hub) -> None:
+    """Found by the fuzzer with HUB_FUZZ_EXAMPLES=25: the catalog's offset was unbounded."""
+    world = await a_tour_group(hub)
+    carla = {"Authorization": f"Bearer {(await sign_in(http, world.coordinator))['access_token']}"}
+    for offset in ("964667800951605974708256768", str(2**63)):
+        response = await http.get("/api/v1/catalog", params={"offset": offset}, headers=carla)
+        assert response.status_code == 400, response.text
