@@ -36,6 +36,7 @@ from realtime.server import Realtime
 from web.auth import metrics_access
 from web.errors import EXCEPTION_HANDLERS
 from web.middleware import HubMiddleware
+from web.openapi import COMPONENTS, document_api, strict_json_body
 from web.pages import NODE_MODULES, STATIC_DIR, TEMPLATES_DIR
 from web.requests import json_depth_limit
 
@@ -65,7 +66,7 @@ def build_litestar(hub: Hub, realtime: Realtime, assistant: Assistant) -> Litest
             await realtime.stop()
             await hub.close()
 
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             API,
             *PUBLIC,
@@ -79,14 +80,21 @@ def build_litestar(hub: Hub, realtime: Realtime, assistant: Assistant) -> Litest
         middleware=[prometheus.middleware, json_depth_limit],
         cors_config=CORSConfig(allow_origins=settings.cors_origins) if settings.cors_origins else None,
         openapi_config=OpenAPIConfig(
-            title="Spirit Hub API", version="1", path="/schema", render_plugins=[JsonRenderPlugin()]
+            title="Spirit Hub API",
+            version="1",
+            path="/schema",
+            render_plugins=[JsonRenderPlugin()],
+            components=COMPONENTS,
         ),
+        before_request=strict_json_body,
         state=State({"hub": hub, "realtime": realtime}),
         lifespan=[lifespan],
         request_max_body_size=1024 * 1024,
         debug=False,
         logging_config=None,
     )
+    document_api(app)
+    return app
 
 
 def build_app(settings: Settings) -> tuple[Hub, ASGIApp]:

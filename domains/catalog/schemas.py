@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 from typing import Annotated, Literal
 
 import msgspec
@@ -27,9 +26,12 @@ Word = Annotated[str, Meta(min_length=1, max_length=40)]
 Tags = Annotated[list[Word], Meta(max_length=30)]
 Diets = Annotated[list[Word], Meta(max_length=20)]
 Hours = dict[Weekday, Annotated[list[HoursRange], Meta(max_length=4)]]
-Price = Decimal  # msgspec cannot bound decimals; the service checks 0 ≤ price ≤ MAX_PRICE
+# A JSON number, never a string; the service keeps it as a Decimal rounded to cents.
+Price = Annotated[float, Meta(ge=0, le=1_000_000, description="a JSON number, rounded to cents; 0 is free")]
 Currency = Annotated[str, Meta(pattern=r"^[A-Z]{3}$")]
 GroupSize = Annotated[int, Meta(ge=1, le=10_000)]
+MaxGroupSize = Annotated[int, Meta(ge=1, le=10_000, description="at least min_group_size (422 otherwise)")]
+Until = Annotated[date, Meta(description="on or after available_from (422 otherwise)")]
 Minutes = Annotated[int, Meta(gt=0, le=20_160)]
 Latitude = Annotated[float, Meta(ge=-90, le=90)]
 Longitude = Annotated[float, Meta(ge=-180, le=180)]
@@ -38,6 +40,9 @@ Description = Annotated[str, Meta(max_length=4000)]
 
 
 class CatalogItemCreate(msgspec.Struct, forbid_unknown_fields=True):
+    """A new catalog item. Rules across fields (422 when broken): `max_group_size` ≥ `min_group_size`,
+    `available_until` ≥ `available_from`, `lat` and `lng` together or not at all."""
+
     kind: Kind
     name: Name
     city: City
@@ -46,20 +51,22 @@ class CatalogItemCreate(msgspec.Struct, forbid_unknown_fields=True):
     lng: Longitude | None = None
     description: Description = ""
     tags: Tags = []
-    price: Price = Decimal("0")
+    price: Price = 0
     currency: Currency = "EUR"
     price_per: PricePer = "person"
     min_group_size: GroupSize = 1
-    max_group_size: GroupSize | None = None
+    max_group_size: MaxGroupSize | None = None
     dietary_options: Diets = []
     open_hours: Hours = {}
     available_from: date | None = None
-    available_until: date | None = None
+    available_until: Until | None = None
     duration_minutes: Minutes | None = None
 
 
 class CatalogItemUpdate(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
-    """Only the fields named change; `null` clears an optional one."""
+    """Only the fields named change; `null` clears an optional one. The item after the change keeps the
+    rules of a new one (422 when broken): `max_group_size` ≥ `min_group_size`, `available_until` ≥
+    `available_from`, `lat` and `lng` together or not at all."""
 
     kind: Kind | UnsetType = UNSET
     name: Name | UnsetType = UNSET
@@ -73,11 +80,11 @@ class CatalogItemUpdate(msgspec.Struct, forbid_unknown_fields=True, omit_default
     currency: Currency | UnsetType = UNSET
     price_per: PricePer | UnsetType = UNSET
     min_group_size: GroupSize | UnsetType = UNSET
-    max_group_size: GroupSize | UnsetType | None = UNSET
+    max_group_size: MaxGroupSize | UnsetType | None = UNSET
     dietary_options: Diets | UnsetType = UNSET
     open_hours: Hours | UnsetType = UNSET
     available_from: date | UnsetType | None = UNSET
-    available_until: date | UnsetType | None = UNSET
+    available_until: Until | UnsetType | None = UNSET
     duration_minutes: Minutes | UnsetType | None = UNSET
 
 
@@ -91,7 +98,7 @@ class CatalogItemOut(msgspec.Struct):
     lng: float | None
     description: str
     tags: list[str]
-    price: Decimal
+    price: float
     currency: str
     price_per: str
     min_group_size: int

@@ -22,6 +22,7 @@ from domains.models import CatalogItem
 
 MAX_PAGE = 200
 MAX_PRICE = Decimal("1000000")
+CENT = Decimal("0.01")
 
 
 def _minutes(hhmm: str) -> int:
@@ -65,6 +66,8 @@ def _normalized(values: dict[str, Any]) -> dict[str, Any]:
         values["tags"] = clean_words(values["tags"])
     if "dietary_options" in values:
         values["dietary_options"] = clean_words([canonical(diet) for diet in values["dietary_options"]])
+    if "price" in values:
+        values["price"] = Decimal(str(values["price"])).quantize(CENT)
     if "open_hours" in values:
         values["open_hours"] = check_hours(values["open_hours"])
     if not values.get("name", "x") or not values.get("city", "x"):

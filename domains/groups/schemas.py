@@ -10,13 +10,16 @@ from msgspec import UNSET, UnsetType
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 Text = Annotated[str, msgspec.Meta(max_length=1000)]
 # What the travelers like ("wine", "street art"); the recommender reads them.
+EndDate = Annotated[date, msgspec.Meta(description="on or after start_date (422 otherwise)")]
 Interests = Annotated[list[Annotated[str, msgspec.Meta(min_length=1, max_length=60)]], msgspec.Meta(max_length=30)]
 
 
 class GroupCreate(msgspec.Struct, forbid_unknown_fields=True):
+    """A new group. `end_date` must not be before `start_date` (422 otherwise)."""
+
     name: Name
     start_date: date
-    end_date: date
+    end_date: EndDate
     timezone: str = "UTC"
     cities: list[str] = []
     languages: list[str] = []
@@ -25,11 +28,12 @@ class GroupCreate(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class GroupUpdate(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
-    """Only the fields named change. Status moves through `transition`, never here."""
+    """Only the fields named change. Status moves through `transition`, never here. After the change
+    `end_date` must not be before `start_date` (422 otherwise)."""
 
     name: Name | UnsetType = UNSET
     start_date: date | UnsetType = UNSET
-    end_date: date | UnsetType = UNSET
+    end_date: EndDate | UnsetType = UNSET
     timezone: str | UnsetType = UNSET
     cities: list[str] | UnsetType = UNSET
     languages: list[str] | UnsetType = UNSET

@@ -44,8 +44,10 @@ class StaffOut(msgspec.Struct):
 
 
 class UnavailabilityCreate(msgspec.Struct, forbid_unknown_fields=True):
+    """Days a person cannot work. `end_date` must not be before `start_date` (422 otherwise)."""
+
     start_date: date
-    end_date: date
+    end_date: Annotated[date, msgspec.Meta(description="on or after start_date (422 otherwise)")]
     reason: Annotated[str, msgspec.Meta(max_length=200)] = ""
 
 

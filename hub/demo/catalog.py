@@ -13,7 +13,6 @@ import json
 import uuid
 import zlib
 from datetime import date, timedelta
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -163,13 +162,13 @@ def items_of(data: dict[str, Any], today: date) -> list[CatalogItemCreate]:
                 "duration_minutes": {"tour": 180, "activity": 90, "restaurant": 90}.get(kind),
                 "max_group_size": 8 if tagset & {"tavern", "counter", "private"} else 40 if kind != "hotel" else None,
             }
-            items.append(CatalogItemCreate(name=name, description=description, price=Decimal(price), **common))
+            items.append(CatalogItemCreate(name=name, description=description, price=price, **common))
             if kind == "tour" and "private" not in tagset:
                 items.append(
                     CatalogItemCreate(
                         name=f"{name} (private)",
                         description=f"{description}. Just your group, at the time you choose",
-                        price=Decimal(150 + 2 * spread),
+                        price=150 + 2 * spread,
                         price_per="group",
                         **common | {"tags": [*tags, "private"], "max_group_size": 8},
                     )

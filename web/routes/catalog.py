@@ -17,9 +17,10 @@ from domains.catalog.service import MAX_PAGE
 from domains.models import CatalogItem
 from web.deps import IdentityDep, ServicesDep
 from web.guards import OFFICE, STAFF
-from web.params import QueryInt
 
 ItemId = FromPath[uuid.UUID]
+# Past any real catalog; also keeps the offset inside a 64-bit database integer.
+MAX_OFFSET = 1_000_000
 
 
 def catalog_item_out(item: CatalogItem) -> CatalogItemOut:
@@ -33,7 +34,7 @@ def catalog_item_out(item: CatalogItem) -> CatalogItemOut:
         lng=item.lng,
         description=item.description,
         tags=list(item.tags),
-        price=item.price,
+        price=float(item.price),
         currency=item.currency,
         price_per=item.price_per,
         min_group_size=item.min_group_size,
@@ -58,7 +59,7 @@ class CatalogController(Controller):
         kind: FromQuery[Kind | None] = None,
         city: Annotated[str | None, QueryParameter(name="city", max_length=100)] = None,
         include_retired: FromQuery[bool] = False,
-        offset: QueryInt = 0,
+        offset: Annotated[int, QueryParameter(name="offset", ge=0, le=MAX_OFFSET)] = 0,
         limit: Annotated[int, QueryParameter(name="limit", ge=1, le=MAX_PAGE)] = 50,
     ) -> CatalogPage:
         """Items by city, kind and name; filter by `kind` and `city` (any case); page with offset/limit."""
