@@ -36,7 +36,7 @@ def _bump_statement(
 ) -> ReturningInsert[int]:
     return (
         dialect_insert(_SEQUENCES)
-        .on_conflict_do_update(index_elements=[_SEQUENCES.c.room], set_={"last_seq": _SEQUENCES.c.last_seq + 1})
+        .on_conflict_do_update(index_elements=[_SEQUENCES.c.org_id, _SEQUENCES.c.room], set_={"last_seq": _SEQUENCES.c.last_seq + 1})
         .returning(_SEQUENCES.c.last_seq)
     )
 
@@ -60,11 +60,11 @@ class RoomLog:
         bumped = await self.session.execute(bump, {"room": room, "org_id": org_id, "last_seq": 1})
         return int(bumped.scalar_one())
 
-    async def give_back_seq(self, room: str) -> None:
+    async def give_back_seq(self, org_id: uuid.UUID, room: str) -> None:
         """Undo `next_seq` when nothing was stored under it; safe because we still hold the counter's lock."""
         await self.session.execute(
             update(RoomSequence)
-            .where(RoomSequence.room == room)
+            .where(RoomSequence.org_id == org_id, RoomSequence.room == room)
             .values(last_seq=RoomSequence.last_seq - 1)
             .execution_options(synchronize_session=False)
         )
