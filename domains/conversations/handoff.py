@@ -80,7 +80,10 @@ def redacted(payload: dict[str, Any]) -> dict[str, Any]:
 
 
 def visible_event(principal: Principal, event: dict[str, Any]) -> dict[str, Any]:
-    """A logged room event as this principal may replay it."""
+    """A logged room event as this principal may replay it: one for staff only (`"audience": "staff"`, such
+    as a guide's SMS reply) keeps its seq for everyone else, and nothing of what it says."""
     if event.get("type") == BotHandoff.name and not principal.is_staff:
         return redacted(event)
+    if event.get("audience") == STAFF_AUDIENCE and not principal.is_staff:
+        return {"type": event["type"], "room": event["room"], "seq": event["seq"], "redacted": True}
     return event

@@ -36,7 +36,9 @@ def _bump_statement(
 ) -> ReturningInsert[int]:
     return (
         dialect_insert(_SEQUENCES)
-        .on_conflict_do_update(index_elements=[_SEQUENCES.c.room], set_={"last_seq": _SEQUENCES.c.last_seq + 1})
+        .on_conflict_do_update(
+            index_elements=[_SEQUENCES.c.org_id, _SEQUENCES.c.room], set_={"last_seq": _SEQUENCES.c.last_seq + 1}
+        )
         .returning(_SEQUENCES.c.last_seq)
     )
 
@@ -60,11 +62,11 @@ class RoomLog:
         bumped = await self.session.execute(bump, {"room": room, "org_id": org_id, "last_seq": 1})
         return int(bumped.scalar_one())
 
-    async def give_back_seq(self, room: str) -> None:
+    async def give_back_seq(self, org_id: uuid.UUID, room: str) -> None:
         """Undo `next_seq` when nothing was stored under it; safe because we still hold the counter's lock."""
         await self.session.execute(
             update(RoomSequence)
-            .where(RoomSequence.room == room)
+            .where(RoomSequence.org_id == org_id, RoomSequence.room == room)
             .values(last_seq=RoomSequence.last_seq - 1)
             .execution_options(synchronize_session=False)
         )
@@ -77,8 +79,10 @@ class RoomLog:
         room: str,
         seq: int,
         data: dict[str, Any],
+        audience: tuple[RoomKey, ...] | None = None,
     ) -> None:
-        """Store the event under `seq` and announce it once the unit of work commits."""
+        """Store the event under `seq` and announce it once the unit of work commits, to the whole room
+        unless `audience` names who may hear it (a staff-only sub-room)."""
         await self.session.execute(
             _INSERT_EVENT,
             {
@@ -92,7 +96,7 @@ class RoomLog:
             },
         )
         key = RoomKey(room)
-        self.bus.publish(kind(org_id=org_id, audience=(key,), room=key, seq=seq, data=data))
+        self.bus.publish(kind(org_id=org_id, audience=audience or (key,), room=key, seq=seq, data=data))
 
     async def append(
         self,
@@ -101,9 +105,10 @@ class RoomLog:
         author_id: uuid.UUID | None,
         room: str,
         data: dict[str, Any],
+        audience: tuple[RoomKey, ...] | None = None,
     ) -> int:
         seq = await self.next_seq(org_id, room)
-        await self.record(kind, org_id, author_id, room, seq, data)
+        await self.record(kind, org_id, author_id, room, seq, data, audience)
         return seq
 
     async def current_seq(self, room: str) -> int:

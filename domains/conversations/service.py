@@ -148,7 +148,7 @@ class ConversationService:
         # from another connection); the stored one wins and this seq goes back unused.
         stored = await self.session.execute(_store_statement(dialect_insert(self.session)), values)
         if stored.scalar_one_or_none() is None:
-            await log.give_back_seq(room)
+            await log.give_back_seq(author.org_id, room)
             existing = await self._by_client_id(room, author.user_id, client_id)
             if existing is None:  # pragma: no cover - the conflict names a row that must exist
                 raise Invalid("the message could not be stored")

@@ -19,7 +19,7 @@ from domains.flights.events import FlightAdded, FlightChanged, PassengerAdded
 from domains.flights.schemas import FlightCreate, FlightUpdate, PassengerCreate
 from domains.kernel.bus import EventBus
 from domains.kernel.errors import Conflict, Invalid
-from domains.kernel.lookup import get_scoped
+from domains.kernel.lookup import get_in_group, get_scoped
 from domains.kernel.rooms import RoomKey, group_audience
 from domains.models import Flight, FlightPassenger, Group, Participant
 
@@ -189,11 +189,7 @@ class FlightService:
     async def add_passenger(self, flight_id: uuid.UUID, data: PassengerCreate) -> FlightPassenger:
         # Locking the flight serializes boarding changes, so the checks below cannot race each other.
         flight = await self.get_flight(flight_id, lock=True)
-        participant = (
-            await self.session.execute(select(Participant).where(Participant.id == data.participant_id))
-        ).scalar_one_or_none()
-        if participant is None or participant.group_id != flight.group_id:
-            raise Invalid("participant_id: not a participant of this flight's group")
+        participant = await get_in_group(self.session, Participant, data.participant_id, flight.group_id, "participant")
         seat = _optional_code(data.seat)
         if seat is not None:
             seat = seat.replace(" ", "")

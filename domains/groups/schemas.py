@@ -55,8 +55,9 @@ class GroupOut(msgspec.Struct):
     timezone: str
     cities: list[str]
     languages: list[str]
-    notes: str
     interests: list[str]
+    # The office's notes about the group: for staff only, left out of the answer for travelers.
+    notes: str | UnsetType = UNSET
 
 
 class ParticipantCreate(msgspec.Struct, forbid_unknown_fields=True):

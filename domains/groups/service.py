@@ -16,8 +16,8 @@ from domains.groups.people import e164
 from domains.groups.schemas import BookingCreate, GroupCreate, GroupUpdate, ParticipantCreate
 from domains.groups.span import DEFAULT_MAX_GROUP_DAYS, check_span
 from domains.kernel.bus import EventBus
-from domains.kernel.errors import Invalid, NotFound
-from domains.kernel.lookup import get_scoped
+from domains.kernel.errors import Invalid
+from domains.kernel.lookup import get_in_group, get_scoped
 from domains.kernel.rooms import group_audience
 from domains.models import Booking, Group, Participant, User
 from domains.models.sequences import next_number
@@ -125,13 +125,9 @@ class GroupService:
     async def add_participant(self, group_id: uuid.UUID, data: ParticipantCreate) -> Participant:
         group = await self.get_group(group_id)
         if data.booking_id is not None:
-            booking = await get_scoped(self.session, Booking, data.booking_id, "booking")
-            if booking.group_id != group.id:
-                raise Invalid("the booking belongs to another group")
+            await get_in_group(self.session, Booking, data.booking_id, group.id, "booking")
         if data.user_id is not None:
-            user = await self.session.get(User, data.user_id)
-            if user is None or user.org_id != group.org_id:
-                raise NotFound("user not found")
+            await get_scoped(self.session, User, data.user_id, "user", org_id=group.org_id)
         participant = Participant(
             id=uuid.uuid4(),
             org_id=group.org_id,

@@ -39,10 +39,19 @@ from domains.itineraries.validation import DEFAULT_SPEED_KMH, check_item, warnin
 from domains.kernel.bus import EventBus
 from domains.kernel.db import utcnow
 from domains.kernel.errors import Forbidden, Invalid
-from domains.kernel.lookup import get_scoped
+from domains.kernel.lookup import get_all_scoped, get_in_group, get_scoped
 from domains.kernel.rooms import BOARD, group_room
 from domains.kernel.security import OFFICE_ROLES, Principal
-from domains.models import CatalogItem, Group, Itinerary, ItineraryItem, ItineraryOp
+from domains.models import (
+    CatalogItem,
+    Flight,
+    Group,
+    Itinerary,
+    ItineraryItem,
+    ItineraryOp,
+    StaffMember,
+    Voucher,
+)
 
 EDITORS = OFFICE_ROLES | FIELD_ROLES
 MAX_HISTORY_PAGE = 100
@@ -128,7 +137,7 @@ class ItineraryService:
 
     async def _write(self, group: Group, itinerary: Itinerary, resolved: Resolved) -> None:
         """Check the op's result and write the items it changed."""
-        await self._check_catalog_link(resolved.op)
+        await self._check_references(group, resolved.op)
         items = resolved.items
         apply_op(items, resolved.op)
         for item_id in resolved.touched:
@@ -264,11 +273,18 @@ class ItineraryService:
         target = replay(await store.ops_until(self.session, itinerary, to_seq))
         return {"type": "restore", "seq": to_seq, "items": restore_diff(current, target)}
 
-    async def _check_catalog_link(self, resolved: dict[str, Any]) -> None:
-        """A newly linked catalog item must be this organization's and still offered."""
-        linked = (resolved.get("fields") or {}).get("catalog_item_id")
-        if linked:
-            item = await get_scoped(self.session, CatalogItem, uuid.UUID(linked), "catalog item")
+    async def _check_references(self, group: Group, resolved: dict[str, Any]) -> None:
+        """Every id an op links to is this organization's: the voucher and the flight of this group, staff
+        of the organization, a catalog item still offered."""
+        fields = resolved.get("fields") or {}
+        if fields.get("voucher_id"):
+            await get_in_group(self.session, Voucher, uuid.UUID(fields["voucher_id"]), group.id, "voucher")
+        if fields.get("flight_id"):
+            await get_in_group(self.session, Flight, uuid.UUID(fields["flight_id"]), group.id, "flight")
+        if fields.get("staff_ids"):
+            await get_all_scoped(self.session, StaffMember, map(uuid.UUID, fields["staff_ids"]), "staff member")
+        if fields.get("catalog_item_id"):
+            item = await get_scoped(self.session, CatalogItem, uuid.UUID(fields["catalog_item_id"]), "catalog item")
             if not item.active:
                 raise Invalid(f"the catalog item '{item.name}' is retired")
 

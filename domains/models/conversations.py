@@ -4,18 +4,22 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, PrimaryKeyConstraint, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domains.kernel.db import Base, OrgScoped, utcnow
 
 
 class RoomSequence(OrgScoped, Base):
-    """The last seq handed out in a room; one UPDATE per event takes the row lock and serializes writers."""
+    """The last seq handed out in a room; one UPDATE per event takes the row lock and serializes writers.
+
+    Keyed by organization and room: every organization's `board:dispatch` is a room of its own, counting
+    from 1, so no operator learns how many messages another posted."""
 
     __tablename__ = "room_sequences"
+    __table_args__ = (PrimaryKeyConstraint("org_id", "room"),)
 
-    room: Mapped[str] = mapped_column(String(80), primary_key=True)
+    room: Mapped[str] = mapped_column(String(80))
     last_seq: Mapped[int] = mapped_column(default=0)
 
 
@@ -23,7 +27,7 @@ class RoomEvent(OrgScoped, Base):
     """The room's log: everything a member must see, in order. Rejoining replays it from `since`."""
 
     __tablename__ = "room_events"
-    __table_args__ = (UniqueConstraint("room", "seq"),)
+    __table_args__ = (UniqueConstraint("org_id", "room", "seq"),)
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     room: Mapped[str] = mapped_column(String(80))

@@ -19,4 +19,7 @@ class Organization(Base):
     name: Mapped[str] = mapped_column(String(200))
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     require_totp_for_staff: Mapped[bool] = mapped_column(default=False)
+    # The organization's own SMS number (E.164): its texts go out from it, and a reply to it is the
+    # organization's. None: the hub's default sender, shared by every organization without a number.
+    sms_number: Mapped[str | None] = mapped_column(String(20), unique=True, default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

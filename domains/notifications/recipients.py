@@ -52,7 +52,12 @@ async def coordinators(session: AsyncSession, group: Group) -> list[Recipient]:
     people = [staff_recipient(person) for person in await group_staff(session, group.id, ("coordinator",))]
     if any(person.email or person.phone for person in people):
         return people
-    office = await session.execute(
-        select(User).where(User.org_id == group.org_id, User.role.in_(("coordinator", "dispatcher")))
+    return await office(session, group.org_id)
+
+
+async def office(session: AsyncSession, org_id: uuid.UUID) -> list[Recipient]:
+    """The organization's coordinators and dispatchers (by email): who hears what belongs to no group."""
+    people = await session.execute(
+        select(User).where(User.org_id == org_id, User.role.in_(("coordinator", "dispatcher")))
     )
-    return [Recipient(kind="user", id=user.id, name=user.name, email=user.email) for user in office.scalars()]
+    return [Recipient(kind="user", id=user.id, name=user.name, email=user.email) for user in people.scalars()]

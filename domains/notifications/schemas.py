@@ -33,6 +33,14 @@ class SenderIn(msgspec.Struct, forbid_unknown_fields=True):
     name: Annotated[str, msgspec.Meta(max_length=200)] = ""
 
 
+class SmsSenderIn(msgspec.Struct, forbid_unknown_fields=True):
+    number: Annotated[str, msgspec.Meta(min_length=3, max_length=40)] | None
+
+
+class SmsSenderOut(msgspec.Struct):
+    number: str | None  # None: texts go out from the hub's default sender, shared with other organizations
+
+
 class SenderOut(msgspec.Struct):
     desk: str
     email: str

@@ -14,7 +14,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domains.kernel.db import utcnow
+from domains.kernel.errors import Conflict, Invalid, NotFound
 from domains.models import Organization, SenderIdentity
+from domains.notifications.addresses import BadAddress, e164
 
 DESKS = ("bookings", "groups", "dispatch", "noreply", "support")
 # category prefix → (desk that sends, desk that receives replies)
@@ -73,6 +75,32 @@ class SenderDirectory:
             row.email, row.name, row.updated_at = email, name, utcnow()
         await self.session.flush()
         return row
+
+    async def sms_number(self, org_id: uuid.UUID) -> str | None:
+        """The organization's own SMS number, or None for the hub's default sender."""
+        number: str | None = await self.session.scalar(select(Organization.sms_number).where(Organization.id == org_id))
+        return number
+
+    async def set_sms_number(self, org_id: uuid.UUID, number: str | None) -> str | None:
+        """Send the organization's texts from `number` (None: from the hub's default sender again).
+
+        A number belongs to one organization: replies to it are routed to that organization alone."""
+        if number is not None:
+            try:
+                number = e164(number)
+            except BadAddress as exc:
+                raise Invalid(str(exc)) from None
+            taken = await self.session.scalar(
+                select(Organization.id).where(Organization.sms_number == number, Organization.id != org_id)
+            )
+            if taken is not None:
+                raise Conflict(f"{number} is another organization's SMS number")
+        org = await self.session.get(Organization, org_id, with_for_update=True)
+        if org is None:
+            raise NotFound("organization not found")
+        org.sms_number = number
+        await self.session.flush()
+        return number
 
     async def overrides(self, org_id: uuid.UUID) -> Sequence[SenderIdentity]:
         query = select(SenderIdentity).where(SenderIdentity.org_id == org_id).order_by(SenderIdentity.desk)

@@ -149,6 +149,10 @@ class NotificationService:
         if channel == "email" and not fields.get("sender"):
             sender = await SenderDirectory(self.session, self.config.mail_domain).for_category(org_id, category)
             fields |= {"sender": sender.email, "sender_name": sender.name, "reply_to": sender.reply_to}
+        if channel == "sms" and not fields.get("sender"):
+            # From the organization's own number when it has one, so a reply finds the organization.
+            number = await SenderDirectory(self.session, self.config.mail_domain).sms_number(org_id)
+            fields |= {"sender": number} if number else {}
         if "status" not in fields:
             try:
                 recipient = email_address(recipient) if channel == "email" else e164(recipient)

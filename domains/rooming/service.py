@@ -14,9 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domains.kernel.bus import EventBus
 from domains.kernel.db import utcnow
 from domains.kernel.errors import Invalid
-from domains.kernel.lookup import get_scoped
+from domains.kernel.lookup import get_in_group, get_scoped
 from domains.kernel.rooms import group_audience
-from domains.models import Group, HotelRoom, Participant, RoomingList, RoomOccupant
+from domains.models import Group, HotelRoom, Participant, RoomingList, RoomOccupant, Voucher
 from domains.rooming.events import RoomingListUpdated
 from domains.rooming.importer import GuestRow, match_names
 from domains.rooming.schemas import GuestChange, ImportResult, Problems, RoomIn, RoomingListCreate, RoomingListUpdate
@@ -49,6 +49,12 @@ class RoomingService:
         # Every write to one list is serialized on its row (SQLite already serializes writers).
         return await get_scoped(self.session, RoomingList, list_id, "rooming list", lock=lock)
 
+    async def _check_voucher(self, group_id: uuid.UUID, voucher_id: uuid.UUID) -> None:
+        """The list's hotel voucher: one of this group's hotel vouchers."""
+        voucher = await get_in_group(self.session, Voucher, voucher_id, group_id, "voucher")
+        if voucher.type != "hotel":
+            raise Invalid(f"voucher_id: {voucher.number} is a {voucher.type} voucher; a rooming list needs a hotel one")
+
     async def get_list(self, list_id: uuid.UUID) -> RoomingList:
         return await self._list(list_id)
 
@@ -78,6 +84,8 @@ class RoomingService:
     async def create(self, group_id: uuid.UUID, data: RoomingListCreate) -> RoomingList:
         group = await self._group(group_id)
         self._check_known(data.not_staying, await self._participants(group.id), "not_staying")
+        if data.voucher_id is not None:
+            await self._check_voucher(group.id, data.voucher_id)
         rooming_list = RoomingList(
             id=uuid.uuid4(),
             org_id=group.org_id,
@@ -133,6 +141,8 @@ class RoomingService:
                 raise Invalid("hotel_name: must not be blank")
             rooming_list.hotel_name, changed = data.hotel_name.strip(), True
         if not isinstance(data.voucher_id, UnsetType) and data.voucher_id != rooming_list.voucher_id:
+            if data.voucher_id is not None:
+                await self._check_voucher(rooming_list.group_id, data.voucher_id)
             rooming_list.voucher_id, changed = data.voucher_id, True
         if isinstance(data.not_staying, list):
             participants = await self._participants(rooming_list.group_id)

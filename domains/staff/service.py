@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domains.groups.people import e164
 from domains.kernel.bus import EventBus
-from domains.kernel.errors import Conflict, Invalid, NotFound
+from domains.kernel.errors import Conflict, Invalid
 from domains.kernel.lookup import get_scoped
 from domains.models import StaffMember, StaffUnavailability, User
 from domains.staff.schemas import StaffCreate, UnavailabilityCreate
@@ -33,9 +33,7 @@ class StaffService:
 
     async def add_staff(self, org_id: uuid.UUID, data: StaffCreate) -> StaffMember:
         if data.user_id is not None:
-            user = await self.session.get(User, data.user_id)
-            if user is None or user.org_id != org_id:
-                raise NotFound("user not found")
+            await get_scoped(self.session, User, data.user_id, "user", org_id=org_id)
             taken = await self.session.scalar(select(StaffMember.id).where(StaffMember.user_id == data.user_id))
             if taken is not None:
                 raise Conflict("that user is already linked to a staff member")

@@ -20,8 +20,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domains.kernel.bus import EventBus
 from domains.kernel.db import utcnow
-from domains.kernel.errors import Conflict, Forbidden, Invalid, NotFound
-from domains.kernel.lookup import get_scoped
+from domains.kernel.errors import Conflict, Forbidden, Invalid
+from domains.kernel.lookup import get_in_group, get_scoped
 from domains.kernel.rooms import RoomKey, group_audience
 from domains.kernel.security import Principal, Role
 from domains.models import Group, Participant, Partner, RoomingList, User, Voucher, VoucherTransition
@@ -66,9 +66,7 @@ class VoucherService:
 
     async def add_partner(self, org_id: uuid.UUID, data: PartnerCreate) -> Partner:
         if data.user_id is not None:
-            user = await self.session.get(User, data.user_id)
-            if user is None or user.org_id != org_id:
-                raise NotFound("user not found")
+            user = await get_scoped(self.session, User, data.user_id, "user", org_id=org_id)
             if user.role != Role.PARTNER:
                 raise Invalid(f"{user.name} has the role {user.role}; a partner's sign-in needs the role partner")
             taken = await self.session.scalar(select(Partner.name).where(Partner.user_id == user.id))
@@ -150,9 +148,7 @@ class VoucherService:
         group = await self._group(group_id)
         details = await self._details(group, data)
         if data.partner_id is not None:
-            partner = await self.session.get(Partner, data.partner_id)
-            if partner is None or partner.org_id != group.org_id:
-                raise NotFound("partner not found")
+            partner = await get_scoped(self.session, Partner, data.partner_id, "partner", org_id=group.org_id)
             kind, wanted = _tag(details), PARTNER_KIND[_tag(details)]
             if partner.kind != wanted:
                 raise Invalid(f"a {kind} voucher needs a {wanted} partner; {partner.name} is a {partner.kind}")
@@ -276,9 +272,7 @@ class VoucherService:
             if data.check_out <= data.check_in:
                 raise Invalid("check_out must be after check_in")
             if data.rooming_list_id is not None:
-                rooming = await self.session.get(RoomingList, data.rooming_list_id)
-                if rooming is None or rooming.org_id != group.org_id or rooming.group_id != group.id:
-                    raise NotFound("rooming list not found in this group")
+                await get_in_group(self.session, RoomingList, data.rooming_list_id, group.id, "rooming list")
         if isinstance(data, EntranceVoucherCreate):
             if data.adult_count + data.child_count + data.senior_count == 0:
                 raise Invalid("an entrance voucher needs at least one adult, child or senior")

@@ -52,9 +52,17 @@ async def a_hotel_stay(hub: Hub, http: httpx.AsyncClient) -> Hotel:
             await groups.add_participant(tour.group.id, ParticipantCreate(name=name))
         people = {p.name.split()[0]: str(p.id) for p in await groups.list_participants(tour.group.id)}
     carla = bearer(await sign_in(http, tour.coordinator))
+    stay = {
+        "type": "hotel",
+        "check_in": "2027-04-10",
+        "check_out": "2027-04-14",
+        "rooms": [{"type": "twin", "count": 3}],
+    }
+    voucher = await http.post(f"/api/v1/groups/{tour.group.id}/vouchers", json=stay, headers=carla)
+    assert voucher.status_code == 201, voucher.text
     created = await http.post(
         f"/api/v1/groups/{tour.group.id}/rooming-lists",
-        json={"hotel_name": "Hotel Avenida", "voucher_id": str(uuid.uuid4())},
+        json={"hotel_name": "Hotel Avenida", "voucher_id": voucher.json()["id"]},
         headers=carla,
     )
     assert created.status_code == 201, created.text

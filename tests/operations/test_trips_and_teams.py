@@ -76,3 +76,27 @@ async def test_a_team_is_shown_to_members_of_the_group_only(http: httpx.AsyncCli
     assert across.status_code == 403
     assert office.status_code == 200  # the office sees every group of its organization
     assert (await http.get("/api/v1/groups/not-a-uuid/team", headers=tom)).status_code in (400, 404)
+
+
+async def test_the_offices_notes_about_a_group_reach_its_staff_never_its_travelers(
+    http: httpx.AsyncClient, hub: Hub
+) -> None:
+    tour = await a_tour_group(hub)
+    carla = bearer(await sign_in(http, tour.coordinator))
+    notes = "Client paid late twice; Tom's wife needs a ground-floor room (knee surgery)"
+    patched = await http.patch(f"/api/v1/groups/{tour.group.id}", json={"notes": notes}, headers=carla)
+    assert patched.status_code == 200, patched.text
+    tom = bearer(await sign_in(http, tour.traveler))
+    ana = bearer(await sign_in(http, tour.guide))
+
+    toms_trips = (await http.get("/api/v1/me/trips", headers=tom)).json()
+    toms_team = (await http.get(f"/api/v1/groups/{tour.group.id}/team", headers=tom)).json()
+    anas_trips = (await http.get("/api/v1/me/trips", headers=ana)).json()
+    carlas_team = (await http.get(f"/api/v1/groups/{tour.group.id}/team", headers=carla)).json()
+
+    assert toms_trips[0]["group"]["name"] == "Lisbon Spring"
+    assert "notes" not in toms_trips[0]["group"]
+    assert "notes" not in toms_team["group"]
+    assert notes not in str(toms_trips) + str(toms_team)
+    assert anas_trips[0]["group"]["notes"] == notes  # the guide works with the office's notes
+    assert carlas_team["group"]["notes"] == notes

@@ -22,6 +22,8 @@ from domains.notifications.schemas import (
     PreferenceOut,
     SenderIn,
     SenderOut,
+    SmsSenderIn,
+    SmsSenderOut,
 )
 from domains.notifications.senders import CATEGORY_DESKS, DESKS
 from web.deps import IdentityDep, OutboxDep, ServicesDep, UowDep
@@ -142,6 +144,19 @@ class NotificationSettingsController(Controller):
             )
             for desk, (email, name) in addresses.items()
         ]
+
+    @get("/sms-sender", guards=[ADMINS])
+    async def get_sms_sender(self, identity: IdentityDep, services: ServicesDep) -> SmsSenderOut:
+        """The organization's own SMS number (null: the hub's default sender)."""
+        return SmsSenderOut(number=await services.senders.sms_number(identity.principal.org_id))
+
+    @put("/sms-sender", guards=[ADMINS])
+    async def put_sms_sender(
+        self, data: JSONBody[SmsSenderIn], identity: IdentityDep, services: ServicesDep
+    ) -> SmsSenderOut:
+        """Send texts from the organization's own number (null: the default sender again); replies to it
+        reach this organization only. 409 when it is another organization's number."""
+        return SmsSenderOut(number=await services.senders.set_sms_number(identity.principal.org_id, data.number))
 
     @put("/senders/{desk:str}", guards=[ADMINS])
     async def put_sender(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import msgspec
+from msgspec import UNSET
 
 from domains.assignments.schemas import AssignmentOut
 from domains.groups.people import mask_passport
@@ -11,7 +12,8 @@ from domains.models import Assignment, Booking, Group, Participant, StaffMember,
 from domains.staff.schemas import Certification, StaffOut, UnavailabilityOut
 
 
-def group_out(group: Group) -> GroupOut:
+def group_out(group: Group, *, notes: bool = True) -> GroupOut:
+    """The group; `notes=False` leaves the office's notes out (what travelers and partners get)."""
     return GroupOut(
         id=str(group.id),
         number=group.number,
@@ -22,8 +24,8 @@ def group_out(group: Group) -> GroupOut:
         timezone=group.timezone,
         cities=group.cities,
         languages=group.languages,
-        notes=group.notes,
         interests=group.interests,
+        notes=group.notes if notes else UNSET,
     )
 
 

@@ -2,7 +2,8 @@
 
 The office routes (assignments, vouchers, missing data) are for the office only; travelers, guides and
 drivers still need to know who looks after their group and how to reach them. Reading a team needs
-membership of the group's room, the same rule as the chat and the itinerary.
+membership of the group's room, the same rule as the chat and the itinerary. The office's notes about the
+group are for staff: a traveler's answer leaves them out.
 """
 
 from __future__ import annotations
@@ -66,7 +67,7 @@ async def my_trips(identity: IdentityDep, services: ServicesDep) -> list[TripOut
     trips = []
     for group in await trips_of(services.session, identity.principal):
         team = [team_member_out(m) for m in await team_of(services.session, group.id)]
-        trips.append(TripOut(group=group_out(group), team=team))
+        trips.append(TripOut(group=group_out(group, notes=identity.principal.is_staff), team=team))
     return trips
 
 
@@ -76,4 +77,4 @@ async def group_team(group_id: FromPath[uuid.UUID], identity: IdentityDep, servi
     await services.room_access.check_join(identity.principal, group_room(group_id))
     group = await services.groups.get_group(group_id)
     team = [team_member_out(m) for m in await team_of(services.session, group.id)]
-    return TripOut(group=group_out(group), team=team)
+    return TripOut(group=group_out(group, notes=identity.principal.is_staff), team=team)

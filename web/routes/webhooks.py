@@ -1,7 +1,8 @@
 """Provider webhooks (no bearer token: each request is verified by the provider's own signature).
 
 - `POST /api/v1/notifications/twilio/status`: Twilio status callbacks (`X-Twilio-Signature`).
-- `POST /api/v1/notifications/twilio/inbound`: inbound SMS; YES/NO answers an assignment request.
+- `POST /api/v1/notifications/twilio/inbound`: inbound SMS; `To` (the number it was sent to) names the
+  organization, YES/NO answers its assignment request, anything else goes to its staff.
 - `POST /api/v1/notifications/sendgrid/events`: SendGrid event webhook (ECDSA signature + timestamp).
 A request whose signature does not verify is refused with 403 and changes nothing.
 """
@@ -78,11 +79,12 @@ class ProviderWebhooks(Controller):
         self, request: Request[Any, Any, Any], hub: HubDep, notification_config: NotificationConfigDep
     ) -> Response[str]:
         params = await _twilio_form(hub, request)
-        sender, text, sid = params.get("From", ""), params.get("Body", ""), params.get("MessageSid", "")
+        sender, to, sid = params.get("From", ""), params.get("To", ""), params.get("MessageSid", "")
         if not sender or not sid:
             raise Invalid("From and MessageSid are required")
         async with hub.unit_of_work() as uow:
-            result = await InboundSms(uow.session, uow.bus, notification_config).receive(sender, text, sid)
+            inbound = InboundSms(uow.session, uow.bus, notification_config)
+            result = await inbound.receive(sender, to, params.get("Body", ""), sid)
         reply = MessagingResponse()
         if result.reply:
             reply.message(result.reply)

@@ -35,7 +35,9 @@ class TwilioSms:
         self.public_url = (settings.public_url or "").rstrip("/")
 
     async def send(self, message: OutgoingMessage) -> Delivery:
-        fields: dict[str, Any] = {"to": message.to, "body": message.text, **self.sender}
+        # An organization's own number (stored as the message's sender) over the hub's default sender.
+        sender = {"from_": message.sender} if message.sender.startswith("+") else self.sender
+        fields: dict[str, Any] = {"to": message.to, "body": message.text, **sender}
         if self.public_url:
             # The id in the callback URL finds the row even if the report beats our own commit.
             fields["status_callback"] = f"{self.public_url}{STATUS_PATH}?notification={message.id}"
