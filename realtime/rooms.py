@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from domains.conversations.access import RoomAccess
-from domains.conversations.handoff import audience_of, visible_event
+from domains.conversations.audience import audience_of, visible_event
 from domains.conversations.service import ConversationService
 from domains.kernel.errors import Forbidden
 from domains.kernel.rooms import audience_room
