@@ -69,4 +69,5 @@ class BotHandoff(RoomEventRecorded, frozen=True, kw_only=True):
     @classmethod
     def redacted(cls, payload: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         handoff = payload.get("handoff") or {}
-        return cls.name, {**payload, "handoff": {"id": handoff.get("id"), "redacted": True}}
+        stub = {"id": handoff.get("id"), "redacted": True}
+        return cls.name, {"room": payload.get("room"), "seq": payload.get("seq"), "handoff": stub}
