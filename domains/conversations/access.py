@@ -3,8 +3,8 @@
 - `group:<id>`: the organization's office, the guides and drivers assigned to the group, its travelers.
 - `staff:<group id>`: the same staff; never a traveler or a partner.
 - `dm:<user>:<user>`: the two people, when they are of one organization and share a group (an office
-  member sees every group). Traveler to traveler is refused: travelers talk in their group's room, and a
-  stranger on the same tour cannot write to them privately.
+  member sees every group, and reaches any colleague). Traveler to traveler is refused: travelers talk in
+  their group's room, and a stranger on the same tour cannot write to them privately. Partners have none.
 """
 
 from __future__ import annotations
@@ -71,8 +71,8 @@ class RoomAccess:
         roles = {principal.role, Role(other.role)}
         if Role.PARTNER in roles or roles == {Role.TRAVELER}:
             return False
-        if roles <= OFFICE_ROLES:
-            return True
+        if roles <= STAFF_ROLES and roles & OFFICE_ROLES:
+            return True  # the office reaches any colleague, a guide before an assignment too
         mine, theirs = (
             await self._groups_of(principal.user_id, principal.role),
             await self._groups_of(other.id, other.role),
