@@ -78,7 +78,8 @@ async def test_files_in_a_conversation_are_for_its_two_people(hub: Hub, clients,
     lisbon = await a_tour_group(hub)
     conversation = dm_room(lisbon.coordinator.user.id, lisbon.traveler.user.id)
     tom = bearer(await sign_in(http, lisbon.traveler))
-    shared = await http.post(f"/api/v1/rooms/{conversation}/files", files={"file": ("photo.txt", b"page 1")}, headers=tom)
+    photo = {"file": ("photo.txt", b"page 1")}
+    shared = await http.post(f"/api/v1/rooms/{conversation}/files", files=photo, headers=tom)
     assert shared.status_code == 201, shared.text
     file_id = shared.json()["file"]["id"]
     carla = bearer(await sign_in(http, lisbon.coordinator))

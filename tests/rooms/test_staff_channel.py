@@ -82,8 +82,14 @@ async def test_the_channel_replays_pages_and_edits_like_the_group_room(hub: Hub,
 
     for n in range(1, 4):
         await carla.call("chat:send", {"room": channel, "client_id": f"m-{n}", "text": f"note {n}"})
-    edited = await carla.call("chat:edit", {"room": channel, "message_id": (await carla.call(
-        "chat:history", {"room": channel, "limit": 1}))["messages"][0]["id"], "text": "note 3, corrected"})
+    edited = await carla.call(
+        "chat:edit",
+        {
+            "room": channel,
+            "message_id": (await carla.call("chat:history", {"room": channel, "limit": 1}))["messages"][0]["id"],
+            "text": "note 3, corrected",
+        },
+    )
     assert edited["ok"] and edited["message"]["edited_at"]
 
     ana = await clients(lisbon.guide)
@@ -121,7 +127,8 @@ async def test_files_in_the_channel_are_for_its_staff(hub: Hub, clients, http: h
     assert (await http.get(f"/api/v1/files/{file_id}", headers=tom_tokens)).status_code == 403
     refused = await http.post(f"/api/v1/rooms/{channel}/files", files={"file": ("a.txt", b"hi")}, headers=tom_tokens)
     assert refused.status_code == 403
-    assert (await http.get(f"/api/v1/files/{file_id}", headers=bearer(await sign_in(http, lisbon.guide)))).status_code == 200
+    ana_tokens = bearer(await sign_in(http, lisbon.guide))
+    assert (await http.get(f"/api/v1/files/{file_id}", headers=ana_tokens)).status_code == 200
 
 
 async def test_only_staff_who_see_the_group_join_its_channel(hub: Hub, clients) -> None:  # type: ignore[no-untyped-def]
