@@ -52,7 +52,7 @@ async def test_a_coordinator_and_a_guide_see_each_other_live_and_catch_up_after_
 
     # Typing and chat.
     await ana.get_by_label("Message to Lisbon Spring").press_sequentially("On my")
-    await expect(carla.locator(".chat-typing")).to_have_text("Ana is typing…")
+    await expect(carla.locator("#chat .chat-typing")).to_have_text("Ana is typing…")
     await ana.get_by_label("Message to Lisbon Spring").fill("")
     await send(carla, "The bus leaves at 8:30 from the hotel")
     await expect(chat_message(ana, "The bus leaves at 8:30 from the hotel")).to_have_count(1)

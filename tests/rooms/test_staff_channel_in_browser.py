@@ -95,10 +95,9 @@ async def test_a_traveler_writes_privately_to_the_coordinator_who_answers(
         staff = await StaffService(uow.session, uow.bus).add_staff(
             tour.org.id, StaffCreate(name="Carla", role="coordinator", user_id=tour.coordinator.user.id)
         )
-        group = tour.group
+        start, end = tour.group.start_date, tour.group.end_date
         await AssignmentService(uow.session, uow.bus).assign(
-            group.id,
-            AssignmentCreate(staff_id=staff.id, role="coordinator", start_date=group.start_date, end_date=group.end_date),
+            tour.group.id, AssignmentCreate(staff_id=staff.id, role="coordinator", start_date=start, end_date=end)
         )
     carla, ana, tom = (
         await signed_in_page(tour.coordinator),
@@ -122,8 +121,8 @@ async def test_a_traveler_writes_privately_to_the_coordinator_who_answers(
     await carla.get_by_label("Message to Tom").fill("Stay at the hotel, I'm calling you now")
     await carla.get_by_label("Message to Tom").press("Enter")
     await expect(message(tom, "#dm-panels", "Stay at the hotel, I'm calling you now")).to_be_visible()
-    await screenshot(tom, "answered")
-    await screenshot(carla, "answered")
+    await screenshot(tom, "tom-answered")
+    await screenshot(carla, "carla-answered")
 
     # Ana, in the same group room all along, has no such conversation.
     await expect(tab(ana, "Tom")).to_have_count(0)

@@ -37,8 +37,12 @@ const files = new FileDrop(document.getElementById("chat-panel"), document.getEl
 const conversations = new Conversations(document.getElementById("chat-tabs"), document.getElementById("chat-panels"), {
   socket, me, timeZone, onError: showError, onSelect: (shown) => { files.room = shown; },
 });
-conversations.adopt(room, "Group", document.getElementById("chat"), chat);
-if (staff) conversations.start(`staff:${groupId}`, "Staff", `the staff of ${groupName}`);
+conversations.adopt(room, "Group", document.getElementById("chat"), chat,
+  staff ? "Everyone in the group reads this chat, travelers too." : null);
+if (staff) {
+  conversations.start(`staff:${groupId}`, "Staff", `the staff of ${groupName}`,
+    "Staff only: the office, guides and drivers of this group. Travelers never see this channel.");
+}
 const presence = new PresenceList(document.getElementById("presence"), me, {
   onMessage(person) {
     const entry = conversations.start(dmRoom(me.id, person.id), person.name, person.name);

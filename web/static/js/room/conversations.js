@@ -30,20 +30,21 @@ export class Conversations {
   }
 
   // A conversation whose chat and session the page runs itself (the group's, with its itinerary).
-  adopt(room, label, panel, chat) {
-    const entry = this.addTab(room, label, panel, chat);
+  adopt(room, label, panel, chat, note) {
+    const entry = this.addTab(room, label, panel, chat, note);
     if (!this.active) this.select(room);
     return entry;
   }
 
-  // A conversation run here: the staff channel, a direct message.
-  start(room, label, title) {
+  // A conversation run here: the staff channel, a direct message. `title` names it in the input's label,
+  // `note` says who reads it.
+  start(room, label, title, note) {
     if (this.open.has(room)) return this.open.get(room);
     const panel = h("div", { class: "chat", hidden: true });
     this.panels.append(panel);
     const chat = new ChatPanel(panel, { socket: this.socket, room, me: this.me, timeZone: this.timeZone,
       label: title || label, onError: this.onError });
-    const entry = this.addTab(room, label, panel, chat);
+    const entry = this.addTab(room, label, panel, chat, note ?? `Private: only you and ${label} read this.`);
     new RoomSession(this.socket, room, {
       onReload: () => chat.reload().catch((error) => this.onError?.(error.message)),
       onJoined: () => chat.flush(),
@@ -84,7 +85,8 @@ export class Conversations {
     entry.tab.setAttribute("aria-label", `${entry.label}, ${entry.unread} new`);
   }
 
-  addTab(room, label, panel, chat) {
+  addTab(room, label, panel, chat, note) {
+    if (note) panel.prepend(h("p", { class: "conv-note" }, note));
     const id = `conv-${this.open.size}`;
     const count = h("span", { class: "tab-count", hidden: true, "aria-hidden": "true" });
     const tab = h("button", { type: "button", role: "tab", id, class: "conv-tab", "aria-selected": "false",
