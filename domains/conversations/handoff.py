@@ -1,9 +1,9 @@
 """Hand-off: the assistant passes a traveler's conversation to the people in the group's room.
 
-It is a room event (in the log, so it replays to a coordinator who joins later; `BotHandoff` says travelers
-get a stub of it) and not a chat message:
+It is a room event (in the log, so it replays to a coordinator who joins later) and not a chat message:
 clients show it as a request to act, and the coordinator answers with an ordinary message in the room,
-which the traveler, a member of the room, receives.
+which the traveler, a member of the room, receives. It is for staff: the room's travelers get a stub
+(`BotHandoff.redacted`, applied by `domains/conversations/audience.py` and `realtime/broadcast.py`).
 """
 
 from __future__ import annotations
