@@ -40,8 +40,9 @@ const conversations = new Conversations(document.getElementById("chat-tabs"), do
 conversations.adopt(room, "Group", document.getElementById("chat"), chat,
   staff ? "Everyone in the group reads this chat, travelers too." : null);
 if (staff) {
-  conversations.start(`staff:${groupId}`, "Staff", `the staff of ${groupName}`,
+  const channel = conversations.start(`staff:${groupId}`, "Staff", `the staff of ${groupName}`,
     "Staff only: the office, guides and drivers of this group. Travelers never see this channel.");
+  channel.panel.classList.add("staff-only"); // tinted, so nobody mistakes it for the group's chat
 }
 const presence = new PresenceList(document.getElementById("presence"), me, {
   onMessage(person) {
