@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from domains.conversations.access import RoomAccess
-from domains.conversations.handoff import audience_of, visible_event
+from domains.conversations.audience import audience_of, visible_event
 from domains.conversations.service import ConversationService
 from domains.kernel.errors import Forbidden
 from domains.kernel.rooms import audience_room
@@ -26,7 +26,9 @@ async def on_join(rt: Realtime, connection: Connection, request: JoinRoom) -> Ac
     # Enter before reading the log: an event committed in between arrives twice (live and replayed),
     # never zero times, and clients drop what they have by seq.
     await rt.sio.enter_room(connection.sid, wire_room(room, connection.principal.org_id))
-    await rt.sio.enter_room(connection.sid, audience_room(room, audience_of(connection.principal)))
+    await rt.sio.enter_room(
+        connection.sid, audience_room(wire_room(room, connection.principal.org_id), audience_of(connection.principal))
+    )
     if room not in connection.rooms:
         connection.rooms.add(room)
         metrics.ROOMS.set(len({r for c in rt.connections.values() for r in c.rooms}))

@@ -175,7 +175,9 @@ class Realtime:
         connection.rooms.discard(room)
         await self.sio.leave_room(connection.sid, wire_room(room, connection.principal.org_id))
         for audience in (STAFF_AUDIENCE, TRAVELER_AUDIENCE):
-            await self.sio.leave_room(connection.sid, audience_room(room, audience))
+            await self.sio.leave_room(
+                connection.sid, audience_room(wire_room(room, connection.principal.org_id), audience)
+            )
         await self.set_presence(connection, room, OFFLINE)
 
     async def set_presence(self, connection: Connection, room: str, status: str) -> None:

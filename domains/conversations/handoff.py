@@ -2,7 +2,8 @@
 
 It is a room event (in the log, so it replays to a coordinator who joins later) and not a chat message:
 clients show it as a request to act, and the coordinator answers with an ordinary message in the room,
-which the traveler, a member of the room, receives.
+which the traveler, a member of the room, receives. It is for staff: the room's travelers get a stub
+(`BotHandoff.redacted`, applied by `domains/conversations/audience.py` and `realtime/broadcast.py`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from domains.conversations.log import RoomLog
 from domains.kernel.bus import EventBus
 from domains.kernel.db import utcnow
 from domains.kernel.errors import Forbidden, Invalid
-from domains.kernel.rooms import STAFF_AUDIENCE, TRAVELER_AUDIENCE, group_room
+from domains.kernel.rooms import group_room
 from domains.kernel.security import Principal
 from domains.models import Participant
 
@@ -67,23 +68,3 @@ class HandoffService:
             BotHandoff, traveler.org_id, traveler.user_id, room, {"handoff": handoff}
         )
         return handoff
-
-
-def audience_of(principal: Principal) -> str:
-    return STAFF_AUDIENCE if principal.is_staff else TRAVELER_AUDIENCE
-
-
-def redacted(payload: dict[str, Any]) -> dict[str, Any]:
-    """What travelers see of a hand-off in their group room: that it happened, not what was said."""
-    handoff = payload.get("handoff") or {}
-    return {**payload, "handoff": {"id": handoff.get("id"), "redacted": True}}
-
-
-def visible_event(principal: Principal, event: dict[str, Any]) -> dict[str, Any]:
-    """A logged room event as this principal may replay it: one for staff only (`"audience": "staff"`, such
-    as a guide's SMS reply) keeps its seq for everyone else, and nothing of what it says."""
-    if event.get("type") == BotHandoff.name and not principal.is_staff:
-        return redacted(event)
-    if event.get("audience") == STAFF_AUDIENCE and not principal.is_staff:
-        return {"type": event["type"], "room": event["room"], "seq": event["seq"], "redacted": True}
-    return event

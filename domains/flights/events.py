@@ -3,10 +3,12 @@ from __future__ import annotations
 import uuid
 
 from domains.kernel.bus import Event
+from domains.kernel.rooms import Audience
 
 
 class FlightAdded(Event, frozen=True, kw_only=True):
     name = "flight.added"
+    visible_to = Audience.EVERYONE
     group_id: uuid.UUID
     flight_id: uuid.UUID
     flight_number: str
@@ -14,6 +16,7 @@ class FlightAdded(Event, frozen=True, kw_only=True):
 
 class FlightChanged(Event, frozen=True, kw_only=True):
     name = "flight.changed"
+    visible_to = Audience.EVERYONE
     group_id: uuid.UUID
     flight_id: uuid.UUID
     flight_number: str
@@ -22,6 +25,7 @@ class FlightChanged(Event, frozen=True, kw_only=True):
 
 class PassengerAdded(Event, frozen=True, kw_only=True):
     name = "flight.passenger_added"
+    visible_to = Audience.EVERYONE
     group_id: uuid.UUID
     flight_id: uuid.UUID
     participant_id: uuid.UUID

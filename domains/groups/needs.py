@@ -16,17 +16,17 @@ from domains.groups.events import TravelerNeedsRecorded
 from domains.kernel.bus import EventBus
 from domains.kernel.errors import Invalid
 from domains.kernel.lookup import get_scoped
-from domains.kernel.rooms import BOARD, STAFF_AUDIENCE, RoomKey, audience_room, group_room
+from domains.kernel.rooms import BOARD, RoomKey, group_room, user_room
 from domains.models import Participant
 
 MAX_SPECIAL_NEEDS = 1000  # the column's length
 MAX_DIET_LABEL = 40
 
 
-def needs_audience(group_id: uuid.UUID) -> tuple[RoomKey, ...]:
-    """The group's staff (in its room) and the board: a traveler's health and diet are not for the other
-    travelers of the group, who are members of the same room."""
-    return (audience_room(group_room(group_id), STAFF_AUDIENCE), BOARD)
+def needs_audience(group_id: uuid.UUID, traveler_id: uuid.UUID | None) -> tuple[RoomKey, ...]:
+    """The group's room and the board, and the traveler in person: the event is declared for staff
+    (`TravelerNeedsRecorded.visible_to`), so of the room only its staff hear a traveler's health and diet."""
+    return (group_room(group_id), BOARD, *((user_room(traveler_id),) if traveler_id else ()))
 
 
 class TravelerNeedsService:
@@ -58,7 +58,7 @@ class TravelerNeedsService:
         self.bus.publish(
             TravelerNeedsRecorded(
                 org_id=participant.org_id,
-                audience=needs_audience(participant.group_id),
+                audience=needs_audience(participant.group_id, participant.user_id),
                 group_id=participant.group_id,
                 participant_id=participant.id,
                 participant_name=participant.name,

@@ -6,18 +6,21 @@ import uuid
 
 from domains.conversations.events import RoomEventRecorded
 from domains.kernel.bus import Event
+from domains.kernel.rooms import Audience
 
 
 class ItineraryApplied(RoomEventRecorded, frozen=True, kw_only=True):
     """One op applied, with the group room's seq; on the wire `itinerary:applied` {room, seq, op, author, ...}."""
 
     name = "itinerary.applied"
+    visible_to = Audience.EVERYONE
 
 
 class ItineraryChanged(Event, frozen=True, kw_only=True):
     """For the board (`board:update`): which group's plan changed, by what kind of op."""
 
     name = "itinerary.changed"
+    visible_to = Audience.STAFF
     group_id: uuid.UUID
     seq: int
     op: str

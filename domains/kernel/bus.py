@@ -15,15 +15,18 @@ from typing import Any, ClassVar, TypeVar, cast
 import msgspec
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domains.kernel.rooms import RoomKey
+from domains.kernel.rooms import Audience, RoomKey
 
 log = logging.getLogger(__name__)
 
 
 class Event(msgspec.Struct, frozen=True, kw_only=True):
-    """A fact that happened. `audience` names the rooms that should hear it (see `domains.kernel.rooms`)."""
+    """A fact that happened. `audience` names the rooms that should hear it (see `domains.kernel.rooms`);
+    `visible_to` says who in those rooms may: every member, or only staff. It defaults to staff, so an event
+    nobody thought about reaches no traveler; `user_room` keys name one person, who always hears it."""
 
     name: ClassVar[str]
+    visible_to: ClassVar[Audience] = Audience.STAFF
     org_id: uuid.UUID
     audience: tuple[RoomKey, ...] = ()
 

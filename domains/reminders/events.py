@@ -4,10 +4,14 @@ import uuid
 from typing import Any
 
 from domains.kernel.bus import Event
+from domains.kernel.rooms import Audience
 
 
 class ReminderSent(Event, frozen=True, kw_only=True):
+    """What the office still misses ("no guide assigned", a traveler without phone): staff only."""
+
     name = "reminder.sent"
+    visible_to = Audience.STAFF
     group_id: uuid.UUID
     number: str
     cadence: str

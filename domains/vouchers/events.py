@@ -3,10 +3,12 @@ from __future__ import annotations
 import uuid
 
 from domains.kernel.bus import Event
+from domains.kernel.rooms import Audience
 
 
 class VoucherIssued(Event, frozen=True, kw_only=True):
     name = "voucher.issued"
+    visible_to = Audience.STAFF
     group_id: uuid.UUID
     voucher_id: uuid.UUID
     number: str
@@ -19,6 +21,7 @@ class VoucherTransitioned(Event, frozen=True, kw_only=True):
     """Every status change, including the ones a partner makes by validating or redeeming a code."""
 
     name = "voucher.transitioned"
+    visible_to = Audience.STAFF
     group_id: uuid.UUID
     voucher_id: uuid.UUID
     number: str
@@ -28,9 +31,10 @@ class VoucherTransitioned(Event, frozen=True, kw_only=True):
 
 
 class VoucherRedeemed(Event, frozen=True, kw_only=True):
-    """The service was consumed at the partner: the group's room hears it live (`voucher:redeemed`)."""
+    """The service was consumed at the partner: the group's staff hear it live (`voucher:redeemed`)."""
 
     name = "voucher.redeemed"
+    visible_to = Audience.STAFF
     group_id: uuid.UUID
     voucher_id: uuid.UUID
     number: str

@@ -137,8 +137,8 @@ async def test_a_traveler_who_asks_the_assistant_for_a_person_is_answered_by_the
     await expect(card).to_contain_text("I want to talk to a real person please")
     await screenshot(carla, "handoff")
     # …and answers in the group chat, which Tom reads on his phone; he sees no hand-off card himself.
-    await carla.get_by_label("Message to").fill("Hi Tom, Carla here. Calling you in a minute.")
-    await carla.get_by_label("Message to").press("Enter")
+    await carla.get_by_label("Message to Lisbon Spring").fill("Hi Tom, Carla here. Calling you in a minute.")
+    await carla.get_by_label("Message to Lisbon Spring").press("Enter")
     await expect(tom.locator("#chat .msg-text", has_text="Calling you in a minute.")).to_have_count(1)
     await expect(tom.locator("#chat li.handoff")).to_have_count(0)
     await screenshot(tom, "answered")

@@ -32,8 +32,8 @@ async def open_room(page: Page, tour: TourGroup) -> None:
 
 
 async def send(page: Page, text: str) -> None:
-    await page.get_by_label("Message to").fill(text)
-    await page.get_by_label("Message to").press("Enter")
+    await page.get_by_label("Message to Lisbon Spring").fill(text)
+    await page.get_by_label("Message to Lisbon Spring").press("Enter")
 
 
 async def test_a_coordinator_and_a_guide_see_each_other_live_and_catch_up_after_going_offline(
@@ -51,9 +51,9 @@ async def test_a_coordinator_and_a_guide_see_each_other_live_and_catch_up_after_
     await expect(ana.locator("#presence li.online", has_text="Carla")).to_have_count(1)
 
     # Typing and chat.
-    await ana.get_by_label("Message to").press_sequentially("On my")
-    await expect(carla.locator(".chat-typing")).to_have_text("Ana is typing…")
-    await ana.get_by_label("Message to").fill("")
+    await ana.get_by_label("Message to Lisbon Spring").press_sequentially("On my")
+    await expect(carla.locator("#chat .chat-typing")).to_have_text("Ana is typing…")
+    await ana.get_by_label("Message to Lisbon Spring").fill("")
     await send(carla, "The bus leaves at 8:30 from the hotel")
     await expect(chat_message(ana, "The bus leaves at 8:30 from the hotel")).to_have_count(1)
 

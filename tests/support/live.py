@@ -42,6 +42,12 @@ class LiveClient:
         self._changed = asyncio.Event()
         for event in SERVER_EVENTS:
             self.sio.on(event, self._recorder(event))
+        self.sio.on("*", self._record_any)
+
+    async def _record_any(self, event: str, data: Any = None) -> None:
+        """Every other event the server sends is recorded too: a test asserts what someone must not get."""
+        self.received[event].append(data)
+        self._changed.set()
 
     def _recorder(self, event: str) -> Callable[[dict[str, Any]], Any]:
         async def record(data: dict[str, Any]) -> None:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncio
 import socket
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import TypeVar
 
 import httpx
 import uvicorn
@@ -15,6 +16,8 @@ import uvicorn
 from domains.kernel.runtime import Hub
 from domains.kernel.settings import Settings
 from hub.app import build_app
+
+T = TypeVar("T")
 
 # Generous on purpose: a busy machine can take seconds to hash a password; tests wait for answers, not time.
 CLIENT_TIMEOUT_SECONDS = 60
@@ -37,6 +40,16 @@ class RunningHub:
     port: int
     settings: Settings
     hub: Hub
+    loop: asyncio.AbstractEventLoop
+
+    async def run(self, work: Callable[[Hub], Awaitable[T]]) -> T:
+        """Run `work` in the server's own event loop with its hub: for a domain event the live server must
+        broadcast (a job, a subscriber), which only the hub that owns the sockets can do."""
+
+        async def call() -> T:
+            return await work(self.hub)
+
+        return await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(call(), self.loop))
 
 
 @asynccontextmanager
@@ -62,7 +75,8 @@ async def running_hub(settings: Settings) -> AsyncIterator[RunningHub]:
             raise RuntimeError("the hub server did not start")
         await asyncio.sleep(0.02)
     try:
-        yield RunningHub(url=f"http://127.0.0.1:{port}", port=port, settings=settings, hub=hub)
+        loop = server.servers[0].get_loop()
+        yield RunningHub(url=f"http://127.0.0.1:{port}", port=port, settings=settings, hub=hub, loop=loop)
     finally:
         server.should_exit = True
         await asyncio.to_thread(thread.join, 10)

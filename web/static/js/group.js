@@ -1,10 +1,12 @@
 // The group room: chat, presence, files, the live itinerary and the group's records, over one socket.
 // The room session joins and rejoins (with `since` after a dropped connection) and hands every room
-// event to the panels once; the panels never talk to each other.
+// event to the panels once; the panels never talk to each other. Beside the group's chat, staff have the
+// staff channel (travelers never see it) and anyone may open a direct message from "Who is here".
 
 import { connectLive } from "./live.js";
 import { currentUser, toast } from "./ui.js";
 import { ChatPanel } from "./room/chat.js";
+import { Conversations, dmRoom } from "./room/conversations.js";
 import { FileDrop } from "./room/files.js";
 import { ItineraryPanel } from "./room/itinerary.js";
 import { GroupPanels } from "./room/panels.js";
@@ -22,13 +24,32 @@ const groupName = main.dataset.groupName || "the group";
 const me = currentUser();
 const room = `group:${groupId}`;
 const office = OFFICE.includes(me.role);
+const staff = main.dataset.staff === "yes";
 const showError = (message) => toast(message, "error");
 
 const socket = connectLive();
 const chat = new ChatPanel(document.getElementById("chat"), {
   socket, room, me, timeZone, label: groupName, onError: showError,
 });
-const presence = new PresenceList(document.getElementById("presence"), me);
+const files = new FileDrop(document.getElementById("chat-panel"), document.getElementById("file-share"), {
+  room, onError: showError,
+});
+const conversations = new Conversations(document.getElementById("chat-tabs"), document.getElementById("chat-panels"), {
+  socket, me, timeZone, onError: showError, onSelect: (shown) => { files.room = shown; },
+});
+conversations.adopt(room, "Group", document.getElementById("chat"), chat,
+  staff ? "Everyone in the group reads this chat, travelers too." : null);
+if (staff) {
+  const channel = conversations.start(`staff:${groupId}`, "Staff", `the staff of ${groupName}`,
+    "Staff only: the office, guides and drivers of this group. Travelers never see this channel.");
+  channel.panel.classList.add("staff-only"); // tinted, so nobody mistakes it for the group's chat
+}
+const presence = new PresenceList(document.getElementById("presence"), me, {
+  onMessage(person) {
+    const entry = conversations.start(dmRoom(me.id, person.id), person.name, person.name);
+    conversations.select(entry.room);
+  },
+});
 const itinerary = new ItineraryPanel(document.getElementById("itinerary"), {
   socket, groupId, me, editable: EDITORS.includes(me.role), onError: showError,
 });
@@ -37,7 +58,6 @@ const panels = new GroupPanels({
   vouchers: document.getElementById("vouchers"),
   missing: document.getElementById("missing"),
 }, { groupId, office, onError: showError });
-new FileDrop(document.getElementById("chat-panel"), document.getElementById("file-share"), { room, onError: showError });
 
 const session = new RoomSession(socket, room, {
   async onReload(_ack, first) {
@@ -61,7 +81,10 @@ const session = new RoomSession(socket, room, {
       if (name === "group:status_changed") document.getElementById("group-status").textContent = event.to_status;
       panels.changed();
     }
-    else chat.handle(name, event);
+    else {
+      chat.handle(name, event);
+      conversations.noticed(room, name, event);
+    }
   },
   onError(error) {
     showError(`Could not catch up with the room: ${error.message}`);

@@ -7,6 +7,7 @@ import { connectLive } from "./live.js";
 import { currentUser, el, formatDate, toast } from "./ui.js";
 import { BotChat } from "./room/bot.js";
 import { ChatPanel } from "./room/chat.js";
+import { Conversations, dmRoom } from "./room/conversations.js";
 import { clear } from "./room/dom.js";
 import { ItineraryPanel } from "./room/itinerary.js";
 import { teamList } from "./room/panels.js";
@@ -57,9 +58,21 @@ async function start() {
   const trip = pickTrip(trips);
   const { group } = trip;
   showHeader(trip, trips);
-  clear(byId("team")).append(teamList(trip.team, { showStatus: false }));
-
   const socket = connectLive();
+  // Private messages with the people who look after me: the same conversation whoever starts it.
+  const messages = new Conversations(byId("dm-tabs"), byId("dm-panels"), {
+    socket, me, timeZone: group.timezone, onError: showError, onOpen: () => { byId("dm-empty").hidden = true; },
+  });
+  const writable = trip.team.filter((person) => person.user_id && person.user_id !== me.id);
+  const writeTo = (person) => {
+    const entry = messages.start(dmRoom(me.id, person.user_id), person.name, person.name);
+    messages.select(entry.room);
+    entry.chat.input.focus();
+  };
+  clear(byId("team")).append(teamList(trip.team, { showStatus: false }),
+    writable.length ? el("p", { class: "panel-links" }, writable.map((person) => el("button",
+      { type: "button", class: "button", onclick: () => writeTo(person) }, `Message ${person.name}`))) : null);
+
   const room = `group:${group.id}`;
   const itinerary = new ItineraryPanel(byId("itinerary"), { socket, groupId: group.id, me, editable: false, onError: showError });
   const chat = new ChatPanel(byId("chat"), { socket, room, me, timeZone: group.timezone, label: group.name, onError: showError });

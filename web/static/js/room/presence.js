@@ -8,8 +8,10 @@ const ORDER = { online: 0, away: 1, offline: 2 };
 const LABEL = { online: "online", away: "away", offline: "offline" };
 
 export class PresenceList {
-  constructor(container, me) {
+  // onMessage(person): when given, everyone but me gets a "Message" button (a direct conversation).
+  constructor(container, me, { onMessage } = {}) {
     this.me = me;
+    this.onMessage = onMessage;
     this.people = new Map(); // user id → {id, name, status}
     this.list = h("ul", { class: "presence-list", "aria-label": "People in this room" });
     container.append(this.list);
@@ -39,11 +41,16 @@ export class PresenceList {
     );
     clear(this.list);
     for (const person of people) {
-      const you = person.id === this.me.id ? " (you)" : "";
+      const mine = person.id === this.me.id;
+      const message = this.onMessage && !mine
+        ? h("button", { type: "button", class: "link presence-message", "aria-label": `Message ${person.name}`,
+          onclick: () => this.onMessage(person) }, "Message")
+        : null;
       this.list.append(h("li", { class: `presence ${person.status}`, "data-user": person.id },
         h("span", { class: "dot", "aria-hidden": "true" }),
-        h("span", { class: "presence-name" }, `${person.name}${you}`),
-        h("span", { class: "presence-status" }, LABEL[person.status] || person.status)));
+        h("span", { class: "presence-name" }, `${person.name}${mine ? " (you)" : ""}`),
+        h("span", { class: "presence-status" }, LABEL[person.status] || person.status),
+        message));
     }
   }
 }
