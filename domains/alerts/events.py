@@ -1,6 +1,5 @@
-"""What happens to an alert. Each names its audience: the dispatch board, the group's staff in its room,
-and the staff's own `user:<id>` rooms (so whoever of them is online hears it wherever they are);
-never the travelers."""
+"""What happens to an alert. Each names its audience: the dispatch board and the group's staff in their own
+`user:<id>` rooms (so whoever of them is online hears it wherever they are); never the travelers."""
 
 from __future__ import annotations
 

@@ -22,7 +22,7 @@ from domains.alerts.schemas import AlertOut, DeliveryOut
 from domains.kernel.bus import EventBus
 from domains.kernel.db import utcnow
 from domains.kernel.errors import Forbidden, NotFound
-from domains.kernel.rooms import BOARD, STAFF_AUDIENCE, RoomKey, audience_room, group_room, user_room
+from domains.kernel.rooms import BOARD, RoomKey, user_room
 from domains.kernel.security import OFFICE_ROLES, Principal, Role
 from domains.models import Alert, AlertDelivery, Assignment, Group, StaffMember, User
 
@@ -37,10 +37,10 @@ def kind_of(reason: str) -> str:
 
 
 async def alert_audience(session: AsyncSession, group_id: uuid.UUID) -> tuple[RoomKey, ...]:
-    """The board, the group's staff in its room, and each of the group's staff wherever they are signed in."""
+    """The board, and each of the group's staff wherever they are signed in (their `user:<id>` room, which
+    every connection of theirs is in, so one event reaches each of their tabs once); never a traveler."""
     people = [person.user_id for person in await group_team(session, group_id) if person.user_id]
-    rooms = [BOARD, audience_room(group_room(group_id), STAFF_AUDIENCE), *map(user_room, people)]
-    return tuple(dict.fromkeys(rooms))
+    return tuple(dict.fromkeys([BOARD, *map(user_room, people)]))
 
 
 class AlertService:

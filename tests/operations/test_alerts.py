@@ -14,6 +14,8 @@ import httpx
 import pytest
 from sqlalchemy import select
 
+from ai.nlu.intents import IntentClassifier
+from ai.nlu.product_intents import CACHE_FILE, product_classifier
 from domains.alerts.service import AlertService
 from domains.assignments.schemas import AssignmentCreate
 from domains.assignments.service import AssignmentService
@@ -38,12 +40,19 @@ from domains.vouchers.service import VoucherService
 from hub.wiring import alert_config, notification_config, subscribe, who_is_online
 from realtime.presence import Member, MemoryPresence
 from tests.support.builders import Person, a_person, a_tour_group, an_organization, bearer, sign_in
+from tests.support.live import LiveClient
 from tests.support.server import RunningHub
 
 CARLA_PHONE = "+351912000006"
 CORA_PHONE = "+351912000007"
 ANA_PHONE = "+351912000001"
 HELP = "Help! My wife fell and is bleeding"
+
+
+@pytest.fixture(scope="session")
+async def intents() -> IntentClassifier:
+    """The product intent classifier from the hub's usual cache (var/ai), trained there on first use only."""
+    return await asyncio.to_thread(product_classifier)
 
 
 @dataclass
@@ -192,10 +201,9 @@ async def test_whoever_of_the_staff_is_online_sees_it_in_the_app_and_no_sms_goes
     assert await told(hub, alert) == [("Carla", "in_app", 0)]
     assert await messages(hub, world.group) == []  # she saw it: no SMS, no email
     [raised] = [event for event in events if event.name == "alert.raised"]
-    # The board, the group's staff in its room, and each of the staff wherever they are signed in; no traveler.
-    assert BOARD in raised.audience and user_room(world.carla.user.id) in raised.audience
-    assert f"group:{world.group.id}#staff" in raised.audience and user_room(world.tom.user.id) not in raised.audience
-    assert f"group:{world.group.id}" not in raised.audience
+    # The board, and each of the group's staff wherever they are signed in; never a traveler, never the group room.
+    staff = {user_room(person.user.id) for person in (world.carla, world.cora, world.ana)}
+    assert set(raised.audience) == {BOARD, *staff}
 
     # She did not acknowledge: the escalation skips her (she saw it) and tells Cora and the dispatcher.
     assert alert.next_escalation_at is not None
@@ -329,3 +337,32 @@ async def test_the_inbox_and_the_board_show_an_alert_until_it_is_acknowledged(
     assert (await http.get("/api/v1/alerts", headers=ana)).json() == []
     every = (await http.get("/api/v1/alerts", params={"show": "all"}, headers=ana)).json()
     assert [(a["id"], a["acknowledged_by_name"]) for a in every] == [(str(alert.id), "Ana")]
+
+
+async def test_no_sms_when_the_coordinator_is_online_in_the_room(
+    server: RunningHub, http: httpx.AsyncClient, hub: Hub, intents: IntentClassifier
+) -> None:
+    """Through the real assistant and the real presence of the running hub (Redis in scale-out)."""
+    intents.save(server.settings.data_dir / "ai" / CACHE_FILE)  # the hub's assistant loads it, no training
+    world = await an_emergency_world(hub)
+    carla, tom = LiveClient("carla"), LiveClient("tom")
+    await carla.connect(server.url, (await sign_in(http, world.carla))["access_token"])
+    await tom.connect(server.url, (await sign_in(http, world.tom))["access_token"])
+    try:
+        assert (await carla.join(f"group:{world.group.id}"))["ok"] and (await tom.join(f"group:{world.group.id}"))["ok"]
+        asked = await http.post(
+            "/api/v1/bot/messages", json={"text": HELP}, headers=bearer(await sign_in(http, world.tom))
+        )
+        assert asked.status_code == 200 and asked.json()["handoff"] is True, asked.text
+        raised = await carla.wait_for("alert:raised")
+        await carla.wait_for("bot:handoff")  # the room's own card, after which Tom's copy has arrived too
+        await tom.wait_for("bot:handoff")
+    finally:
+        await carla.close()
+        await tom.close()
+    assert raised["alert"]["kind"] == "emergency" and raised["alert"]["message"] == HELP
+    assert len(carla.received["alert:raised"]) == 1  # once: to her own room, not to each room she is in
+    assert tom.received["alert:raised"] == []  # travelers never hear of alerts
+    [alert] = (await http.get("/api/v1/alerts", headers=bearer(await sign_in(http, world.carla)))).json()
+    assert [(d["name"], d["channel"]) for d in alert["deliveries"]] == [("Carla", "in_app")]
+    assert await messages(hub, world.group) == []  # she saw it in the app: no SMS, no email

@@ -30,6 +30,10 @@ SERVER_EVENTS = (
     "bot:reply",
     "bot:handoff",
     "participant:needs_recorded",
+    "alert:raised",
+    "alert:escalated",
+    "alert:acknowledged",
+    "reminder:sent",
 )
 
 
