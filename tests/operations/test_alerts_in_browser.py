@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from playwright.async_api import ViewportSize, expect
+from sqlalchemy import func, select
 
 from ai.nlu.intents import IntentClassifier
 from ai.nlu.product_intents import CACHE_FILE, product_classifier
@@ -20,6 +21,7 @@ from domains.assignments.schemas import AssignmentCreate
 from domains.assignments.service import AssignmentService
 from domains.kernel.runtime import Hub
 from domains.kernel.security import Role
+from domains.models import Notification
 from domains.staff.schemas import StaffCreate
 from domains.staff.service import StaffService
 from hub.migrate import upgrade_head_async
@@ -173,3 +175,55 @@ async def test_a_travelers_emergency_reaches_the_coordinator_by_sms_and_stays_on
     await expect(panel).to_be_hidden()
     await expect(row.locator(".alert-flag")).to_have_count(0)
     await screenshot(board, "after")
+
+
+async def test_a_guide_who_has_the_app_open_sees_the_emergency_at_once_and_no_sms_goes_out(
+    hub: Hub,
+    server: RunningHub,
+    intents: IntentClassifier,
+    provider: RecordingProvider,
+    signed_in_page: SignedInPage,
+    screenshot: Screenshot,
+) -> None:
+    intents.save(server.settings.data_dir / "ai" / CACHE_FILE)
+    tour = await a_tour_group(hub, "Porto Autumn")  # guide Ana works it; its coordinator has a phone on file
+    async with hub.unit_of_work(tour.org.id) as uow:
+        carla = await StaffService(uow.session, uow.bus).add_staff(
+            tour.org.id,
+            StaffCreate(name="Carla", role="coordinator", phone="+351912000016", user_id=tour.coordinator.user.id),
+        )
+        await AssignmentService(uow.session, uow.bus).assign(
+            tour.group.id,
+            AssignmentCreate(
+                staff_id=carla.id, role="coordinator", start_date=tour.group.start_date, end_date=tour.group.end_date
+            ),
+        )
+
+    ana = await signed_in_page(tour.guide, PHONE)  # her trip page, on her phone
+    await expect(ana.locator("#conn-status")).to_have_text("connected")
+    tom = await signed_in_page(tour.traveler, PHONE)
+    await expect(tom.locator("#conn-status")).to_have_text("connected")
+    await tom.get_by_label("Question for the assistant").fill(HELP)
+    await tom.get_by_role("button", name="Ask").click()
+    await expect(tom.locator("#bot li.msg.bot:not(.pending)")).to_have_count(2, timeout=30_000)
+
+    notice = ana.locator(".alert-notice")
+    await expect(notice).to_contain_text("Emergency: Tom (Porto Autumn)")
+    await expect(notice).to_contain_text(HELP)
+    await screenshot(ana, "notice")
+    await notice.get_by_role("link", name="Open alerts").click()
+    card = ana.locator("li.alert-card", has_text=HELP)
+    await expect(card).to_contain_text("Told: Ana (in the app)")
+    await card.get_by_role("button", name="Acknowledge the alert from Tom (Porto Autumn)").click()
+    await expect(ana.get_by_text("No open alerts. All is in hand.")).to_be_visible()
+
+    # Ana saw it: nobody was sent an SMS or an email about it, and the acknowledged alert escalates no further.
+    await deliver_pending(hub, build_channels(hub.settings))
+    assert [sms for sms in provider.sms() if sms.form().get("To") == "+351912000016"] == []
+    async with hub.unit_of_work(tour.org.id) as uow:
+        queued = await uow.session.scalar(
+            select(func.count()).where(
+                Notification.group_id == tour.group.id, Notification.category == "escalation.alert"
+            )
+        )
+    assert queued == 0
