@@ -115,7 +115,7 @@ def _worker(_: argparse.Namespace, settings: Settings) -> None:
         for sig in (signal.SIGINT, signal.SIGTERM):
             asyncio.get_running_loop().add_signal_handler(sig, stop.set)
         scheduler.start()
-        print("worker running: reminders and outbox delivery (Ctrl+C to stop)")
+        print("worker running: reminders, alert escalation and outbox delivery (Ctrl+C to stop)")
         try:
             await stop.wait()
         finally:

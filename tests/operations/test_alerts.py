@@ -37,7 +37,7 @@ from domains.staff.service import StaffService
 from domains.vouchers.codes import VoucherCodes
 from domains.vouchers.schemas import HotelVoucherCreate, PartnerCreate, RoomCount
 from domains.vouchers.service import VoucherService
-from hub.wiring import alert_config, notification_config, subscribe, who_is_online
+from hub.wiring import alert_config, build_jobs, notification_config, subscribe, who_is_online
 from realtime.presence import Member, MemoryPresence
 from tests.support.builders import Person, a_person, a_tour_group, an_organization, bearer, sign_in
 from tests.support.live import LiveClient
@@ -232,6 +232,20 @@ async def test_two_processes_escalate_each_alert_once(private_hub: Hub) -> None:
                 assert (await uow.session.get(Alert, alert.id)).level == 1  # type: ignore[union-attr]
     finally:
         await other.close()
+
+
+async def test_the_scheduled_job_escalates_after_the_configured_time(private_hub: Hub) -> None:
+    """`HUB_ALERT_ESCALATION_MINUTES=0`: the hub's own `alerts` job escalates on its next run."""
+    hub = Hub(private_hub.settings.model_copy(update={"alert_escalation_minutes": 0}))
+    try:
+        subscribe(hub)
+        world = await an_emergency_world(hub)
+        alert = await tom_asks_for_help(hub, world)
+        [job] = [job for job in build_jobs(hub) if job.name == "alerts"]
+        await job.run()
+        assert [name for name, _, level in await told(hub, alert) if level == 1] == ["Cora", "Dana"]
+    finally:
+        await hub.close()
 
 
 async def test_acknowledging_records_who_and_when_once_and_stops_the_escalation(private_hub: Hub) -> None:
