@@ -102,19 +102,20 @@ def _worker(_: argparse.Namespace, settings: Settings) -> None:
 
     from domains.kernel.runtime import Hub
     from hub.logs import configure_logging
-    from hub.wiring import build_jobs, subscribe
+    from hub.wiring import build_jobs, subscribe, who_is_online
     from hub.worker.scheduler import Scheduler
+    from realtime.presence import presence_store
 
     async def work() -> None:
         configure_logging(settings)
         hub = Hub(settings)
-        subscribe(hub)
+        subscribe(hub, online=who_is_online(presence_store(hub)))  # read-only: this process holds no sockets
         scheduler = Scheduler(build_jobs(hub))
         stop = asyncio.Event()
         for sig in (signal.SIGINT, signal.SIGTERM):
             asyncio.get_running_loop().add_signal_handler(sig, stop.set)
         scheduler.start()
-        print("worker running: reminders and outbox delivery (Ctrl+C to stop)")
+        print("worker running: reminders, alert escalation and outbox delivery (Ctrl+C to stop)")
         try:
             await stop.wait()
         finally:

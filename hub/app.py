@@ -30,6 +30,7 @@ from hub.wiring import (
     build_web_dependencies,
     subscribe,
     warm_up,
+    who_is_online,
 )
 from hub.worker.scheduler import Scheduler
 from realtime.server import Realtime
@@ -102,9 +103,9 @@ def build_app(settings: Settings) -> tuple[Hub, ASGIApp]:
     check_startup(settings)
     configure_logging(settings)
     hub = Hub(settings)
-    subscribe(hub)
     assistant = build_assistant(hub)
     realtime = build_realtime(hub, assistant)
+    subscribe(hub, online=who_is_online(realtime.presence))
     app = realtime.asgi(build_litestar(hub, realtime, assistant))
     return hub, HubMiddleware(app, production=settings.is_production)
 

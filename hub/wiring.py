@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Collection
 from dataclasses import dataclass
+from datetime import timedelta
 
 from litestar import Router
 from litestar.di import Provide
@@ -11,11 +14,15 @@ from litestar.types import ControllerRouterHandler
 from ai.bot.assistant import Bot
 from ai.encoder import Encoder
 from ai.recommend.index import CatalogIndexes
+from domains.alerts.events import AlertRaised
+from domains.alerts.ports import AlertConfig, Online, nobody_online
 from domains.assignments.events import StaffAssigned
 from domains.catalog.events import CatalogItemAdded, CatalogItemChanged, CatalogItemRetired
 from domains.itineraries.events import ItineraryChanged
+from domains.kernel.rooms import user_room
 from domains.kernel.runtime import Hub
 from domains.kernel.storage import LocalStorage
+from domains.notifications.alerts import AlertEscalation, AlertRouting
 from domains.notifications.local_outbox import LocalOutbox
 from domains.notifications.service import NotificationConfig
 from domains.notifications.subscribers import OutboxSubscribers
@@ -27,11 +34,12 @@ from domains.vouchers.events import VoucherTransitioned
 from hub.worker.outbox import outbox_jobs
 from hub.worker.scheduler import Job
 from realtime import bot, broadcast, chat, itinerary, rooms
-from realtime.presence import presence_store
+from realtime.presence import PresenceStore, presence_store
 from realtime.server import Realtime
 from web.auth import authenticate
 from web.deps import web_dependencies
 from web.pages import api_docs
+from web.routes.alerts import AlertController, alerts_page
 from web.routes.auth import AuthController, me
 from web.routes.board import board, group_missing
 from web.routes.bot import BotController
@@ -84,15 +92,30 @@ API = Router(
         NotificationSettingsController,
         ProviderWebhooks,
         BotController,
+        AlertController,
     ],
 )
 
-PUBLIC: list[ControllerRouterHandler] = [health, readiness, api_docs, *PAGES]
+PUBLIC: list[ControllerRouterHandler] = [health, readiness, api_docs, *PAGES, alerts_page]
 
 
 def notification_config(hub: Hub) -> NotificationConfig:
     """The settings the notification domain takes in its constructors."""
     return NotificationConfig(mail_domain=hub.settings.mail_domain, quiet_hours=hub.settings.quiet_hours)
+
+
+def alert_config(hub: Hub) -> AlertConfig:
+    return AlertConfig(escalate_after=timedelta(minutes=hub.settings.alert_escalation_minutes))
+
+
+def who_is_online(presence: PresenceStore) -> Online:
+    """The alerts' presence port: which users have a live connection, from this process's presence store
+    (in Redis, every process's connections; embedded, this one's)."""
+
+    async def online(user_ids: Collection[uuid.UUID]) -> set[uuid.UUID]:
+        return {user_id for user_id in user_ids if await presence.entries(user_room(user_id))}
+
+    return online
 
 
 def build_web_dependencies(hub: Hub, assistant: Assistant) -> dict[str, Provide]:
@@ -111,28 +134,43 @@ def build_web_dependencies(hub: Hub, assistant: Assistant) -> dict[str, Provide]
 
 
 def build_jobs(hub: Hub) -> list[Job]:
-    """The periodic work: chase missing data, deliver the outbox."""
+    """The periodic work: chase missing data, escalate unacknowledged alerts, deliver the outbox."""
 
     async def send_reminders() -> None:
         async with hub.unit_of_work() as uow:
             await ReminderService(uow.session, uow.bus).send_due(hub.clock())
 
+    async def escalate_alerts() -> None:
+        async with hub.unit_of_work() as uow:
+            await AlertEscalation(uow.session, uow.bus, alert_config(hub), notification_config(hub)).escalate_due(
+                hub.clock()
+            )
+
     return [
         Job("reminders", hub.settings.reminder_interval_seconds, send_reminders),
+        Job("alerts", hub.settings.alert_interval_seconds, escalate_alerts),
         *outbox_jobs(hub, notification_config(hub)),
     ]
 
 
-def subscribe(hub: Hub) -> None:
+def subscribe(hub: Hub, online: Online = nobody_online) -> None:
     """Who reacts to which event, all in this file:
 
     - inside the unit of work, committed with the change or not at all: the notification outbox
-      (`subscribe_notifications`, below);
+      (`subscribe_notifications`, below) and the routing of alerts (`subscribe_alerts`), which asks
+      `online` (the presence port, `who_is_online`) who of the group's staff is online;
     - after commit: the recommender's catalog index (`CatalogItemAdded/Changed/Retired`, in
       `build_assistant`: only a serving process holds one) and the sockets, which hear every event
       (`realtime.broadcast`, subscribed in `build_realtime`).
     """
     subscribe_notifications(hub)
+    subscribe_alerts(hub, online)
+
+
+def subscribe_alerts(hub: Hub, online: Online) -> None:
+    """A raised alert is routed in its own transaction: in the app to whoever is online, else SMS and email."""
+    routing = AlertRouting(alert_config(hub), notification_config(hub), online)
+    hub.subscribers.subscribe_in_transaction(routing.alert_raised, AlertRaised)
 
 
 def subscribe_notifications(hub: Hub) -> None:

@@ -10,6 +10,7 @@ from functools import cached_property
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domains.alerts.service import AlertService
 from domains.assignments.service import AssignmentService
 from domains.auth.service import AuthService
 from domains.catalog.service import CatalogService
@@ -50,6 +51,10 @@ class Services:
     def session(self) -> AsyncSession:
         """For the read models that query the session directly (the board, the team, staff ranking)."""
         return self._uow.session
+
+    @cached_property
+    def alerts(self) -> AlertService:
+        return AlertService(self._uow.session, self._uow.bus)
 
     @cached_property
     def assignments(self) -> AssignmentService:

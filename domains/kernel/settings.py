@@ -128,6 +128,9 @@ class Settings(BaseSettings):
     public_url: str | None = None  # how providers reach our webhooks, e.g. https://hub.example.com
     mail_domain: str = "spirithub.example"  # default senders: bookings@, groups@, dispatch@, noreply@, support@
     confirmation_timeout_minutes: float = 240.0  # unanswered assignment requests are escalated after this
+    # Alerts (a traveler's emergency, a hand-off): unacknowledged ones go to the next person after this.
+    alert_escalation_minutes: float = 10.0
+    alert_interval_seconds: float = 15.0
     quiet_hours: str = "21:00-08:00"  # default for recipients without their own
     # The travelers' assistant (docs/ai.md "The bot"): below this calibrated intent confidence a question
     # goes to a person; conversations are remembered per traveler for a while (Redis when REDIS_URL is set).

@@ -1,5 +1,6 @@
 """Every SQLAlchemy table, one module per aggregate; importing this package registers them all."""
 
+from domains.models.alerts import Alert, AlertDelivery
 from domains.models.auth_sessions import AuthSession, RefreshToken
 from domains.models.catalog import CatalogItem
 from domains.models.conversations import ChatMessage, RoomEvent, RoomRead, RoomSequence, SharedFile
@@ -16,6 +17,8 @@ from domains.models.users import User
 from domains.models.vouchers import Partner, Voucher, VoucherTransition
 
 __all__ = [
+    "Alert",
+    "AlertDelivery",
     "Assignment",
     "AuthSession",
     "Booking",

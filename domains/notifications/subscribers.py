@@ -173,15 +173,14 @@ class OutboxSubscribers:
         await self._outbox(session).notify(group.org_id, who.partner_recipient(partner), message)
 
     async def reminder_due(self, event: ReminderSent, session: AsyncSession) -> None:
-        """The group's coordinators (or, without one, the office) hear what is still missing."""
+        """Whoever owes the missing data hears of it: the group's coordinators (or, without one, the office) the
+        whole list; a guide, driver or partner their own part. Travelers never."""
         group = await session.get(Group, event.group_id)
         if group is None:
             return
-        context = {
-            "org": await who.org_view(session, group.org_id), "group": who.group_view(group),
-            "items": event.items, "days_left": event.days_left, "urgent": event.urgent,
-        }  # fmt: skip
-        for person in await who.coordinators(session, group):
+        base = {"org": await who.org_view(session, group.org_id), "group": who.group_view(group)}
+        for person, items in await who.owners(session, group, event.items):
+            context = base | {"items": items, "days_left": event.days_left, "urgent": event.urgent}
             message = Message(
                 "reminder_missing_data", "reminder.missing_data", f"reminder:{event.key}:{person.kind}:{person.id}",
                 context, urgent=event.urgent, event_name=event.name, timezone=group.timezone, group_id=group.id,

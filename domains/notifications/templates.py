@@ -26,6 +26,7 @@ MESSAGE_TYPES = (
     "itinerary_changed",
     "escalation",
     "sms_forwarded",
+    "alert",
 )
 MONTHS = {
     "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),

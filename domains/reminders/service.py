@@ -1,4 +1,5 @@
-"""Chasing missing data: each due reminder is sent exactly once, more often as travel nears."""
+"""Chasing missing data: each due reminder is sent exactly once, more often as travel nears, to whoever owes
+the data (the coordinator, and the guide, driver or partner for their own part), never to travelers."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domains.kernel.bus import EventBus
-from domains.kernel.rooms import group_audience
+from domains.kernel.rooms import BOARD, STAFF_AUDIENCE, audience_room, group_room
 from domains.models import Group, SentReminder
 from domains.reminders.cadence import cadence_for
 from domains.reminders.completeness import CRITICAL, missing_for
@@ -58,11 +59,12 @@ class ReminderService:
                     self.session.add(reminder)
             except IntegrityError:
                 continue  # another process sent this one
-            # The notification subscriber writes the messages to the coordinators in this same transaction.
+            # The notification subscriber writes the messages to whoever owes the data in this same transaction.
+            # Live, the reminder is for the group's staff and the board: never for its travelers.
             self.bus.publish(
                 ReminderSent(
                     org_id=group.org_id,
-                    audience=group_audience(group.id),
+                    audience=(audience_room(group_room(group.id), STAFF_AUDIENCE), BOARD),
                     group_id=group.id,
                     number=group.number,
                     cadence=cadence.name,

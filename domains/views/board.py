@@ -1,4 +1,4 @@
-"""The dispatch board: groups in a date window, who works them, and what they still lack."""
+"""The dispatch board: groups in a date window, who works them, what they still lack, and their open alerts."""
 
 from __future__ import annotations
 
@@ -10,7 +10,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domains.models import Assignment, Group, StaffMember
+from domains.alerts.schemas import AlertOut
+from domains.alerts.service import AlertService
+from domains.kernel.bus import EventBus
+from domains.models import Alert, Assignment, Group, StaffMember
 from domains.reminders.cadence import cadence_for
 from domains.reminders.completeness import CRITICAL, MissingItem, area_status, missing_for
 
@@ -20,6 +23,7 @@ class BoardRow:
     group: Group
     people: list[dict[str, Any]] = field(default_factory=list)
     missing: list[MissingItem] = field(default_factory=list)
+    alerts: list[AlertOut] = field(default_factory=list)  # unacknowledged, newest first
 
     @property
     def areas(self) -> dict[str, str]:
@@ -70,4 +74,16 @@ async def board_rows(session: AsyncSession, start: date, end: date) -> list[Boar
     for group_id, items in (await missing_for(session, groups)).items():
         rows[group_id].missing = items
         rows[group_id].people = people[group_id]
+    for alert in await open_alerts(session, list(rows)):
+        rows[alert.group_id].alerts.append(alert)
     return list(rows.values())
+
+
+async def open_alerts(session: AsyncSession, group_ids: list[Any] | None = None) -> list[AlertOut]:
+    """Unacknowledged alerts, newest first: of these groups, or of every group of the organization."""
+    query = select(Alert).where(Alert.acknowledged_at.is_(None)).order_by(Alert.created_at.desc())
+    if group_ids is not None:
+        query = query.where(Alert.group_id.in_(group_ids))
+    alerts = list((await session.execute(query)).scalars())
+    # Reading needs no bus: nothing is published.
+    return await AlertService(session, EventBus()).views(alerts)

@@ -41,6 +41,9 @@ SAMPLE = {
     "urgent": True, "days_left": 3, "items": [{"severity": "critical", "area": "driver", "message": "no driver"}],
     "summary": "", "reference": "BK-1A2B3C", "staff_name": "Diego", "hours": 5, "sender_name": "Diego",
     "sender_phone": "+351912345678", "text": "Can I bring my own van?",
+    "alert": {"kind": "emergency", "reason": "emergency", "traveler_name": "Maria Fernanda de Albuquerque",
+              "message": "Help! My wife fell on the stairs of the hotel and is bleeding from her head, please come "
+                         "quickly, we are in room 412", "emergency": True},
 }  # fmt: skip
 
 

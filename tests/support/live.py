@@ -31,6 +31,10 @@ SERVER_EVENTS = (
     "bot:handoff",
     "participant:needs_recorded",
     "session:ended",
+    "alert:raised",
+    "alert:escalated",
+    "alert:acknowledged",
+    "reminder:sent",
 )
 
 

@@ -6,12 +6,13 @@ import uuid
 from datetime import date, timedelta
 from typing import Any
 
+import msgspec
 from litestar import Request, get
 from litestar.params import FromPath, FromQuery
 
 from domains.kernel.errors import Invalid
 from domains.reminders.completeness import area_status, missing_for
-from domains.views.board import BoardRow, board_rows
+from domains.views.board import BoardRow, board_rows, open_alerts
 from realtime.server import Realtime
 from web.deps import HubDep, ServicesDep
 from web.guards import OFFICE
@@ -29,7 +30,8 @@ async def board(
     to: FromQuery[date | None] = None,
 ) -> dict[str, Any]:
     """Groups travelling in the window (default: the next 14 days) with completeness per area,
-    the people assigned and whether each is online now."""
+    the people assigned and whether each is online now, and their open alerts; `alerts` lists every
+    open alert of the organization, whatever the window."""
     start = date_from or hub.clock().date()
     end = to or start + timedelta(days=14)
     if end < start or (end - start).days > MAX_WINDOW_DAYS:
@@ -41,6 +43,7 @@ async def board(
     return {
         "from": start.isoformat(),
         "to": end.isoformat(),
+        "alerts": msgspec.to_builtins(await open_alerts(services.session)),
         "groups": [
             {
                 "group": group_out(row.group),
@@ -48,6 +51,7 @@ async def board(
                 "missing": [item.view() for item in row.missing],
                 "cadence": row.cadence(today),
                 "people": [p | {"online": p["user_id"] in online} for p in row.people],
+                "alerts": msgspec.to_builtins(row.alerts),
             }
             for row in rows
         ],

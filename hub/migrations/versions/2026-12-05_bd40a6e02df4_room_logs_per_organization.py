@@ -1,7 +1,7 @@
 """room logs per organization: each organization's board:dispatch counts its own seqs
 
 Revision ID: bd40a6e02df4
-Revises: e0849849006f
+Revises: 404bbb69b79c
 Create Date: 2026-12-05 09:10:00.000000
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "bd40a6e02df4"
-down_revision: str | None = "e0849849006f"
+down_revision: str | None = "404bbb69b79c"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

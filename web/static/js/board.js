@@ -1,9 +1,11 @@
 // The dispatch board: groups in a date window, what each lacks, who works it and whether they are
-// online; filters; assigning from ranked suggestions. Live: every `board:update` refetches the window.
+// online; filters; assigning from ranked suggestions; the open alerts, to acknowledge. Live: every
+// `board:update` (a group changed, an alert was raised, escalated or acknowledged) refetches the window.
 import { api } from "./api.js";
 import { connectLive, joinRoom } from "./live.js";
 import { el, formatDate, replaceChildren, toast } from "./ui.js";
 import { openAssign } from "./board-assign.js";
+import { alertCard } from "./alert-cards.js";
 
 const AREAS = [
   ["guide", "Guide"],
@@ -26,6 +28,9 @@ const cityFilter = document.getElementById("f-city");
 const incompleteOnly = document.getElementById("f-incomplete");
 const tbody = document.getElementById("board-rows");
 const summary = document.getElementById("board-summary");
+const alertsPanel = document.getElementById("alerts-panel");
+const alertsList = document.getElementById("alerts-list");
+const alertsCount = document.getElementById("alerts-count");
 
 const emptyRow = el("tr", { class: "empty", hidden: true }, el("td", { colspan: 6, class: "muted" }, ""));
 let rows = []; // the board API's groups, in its order
@@ -67,6 +72,7 @@ async function load() {
     try {
       const data = await api("GET", `/api/v1/board?date_from=${from.value}&to=${to.value}`);
       rows = data.groups;
+      renderAlerts(data.alerts);
       online = new Map();
       fillCities();
       render();
@@ -81,6 +87,20 @@ async function load() {
     }
   })();
   return loading;
+}
+
+/** Open alerts stay on the board, whatever the dates, until someone acknowledges them. */
+function renderAlerts(alerts) {
+  alertsPanel.hidden = alerts.length === 0;
+  alertsCount.textContent = String(alerts.length);
+  replaceChildren(alertsList, alerts.map((alert) => alertCard(alert, () => load())));
+}
+
+function alertBadge(row) {
+  if (!row.alerts.length) return null;
+  const emergency = row.alerts.some((alert) => alert.kind === "emergency");
+  const words = `${row.alerts.length} open alert${row.alerts.length > 1 ? "s" : ""}`;
+  return el("span", { class: `badge ${emergency ? "badge-critical" : "badge-normal"} alert-flag`, title: words }, "⚠ ", words);
 }
 
 function fillCities() {
@@ -163,6 +183,7 @@ function buildRow(row) {
       { class: "group-cell" },
       el("a", { class: "group-name", href: `/groups/${group.id}`, title: group.name }, group.name),
       el("span", { class: "muted" }, [group.number, (group.cities || []).join(", ")].filter(Boolean).join(" · ")),
+      alertBadge(row),
     ),
     el("td", { class: "dates", "data-label": "Dates" }, formatDate(group.start_date), " –", el("br"), formatDate(group.end_date)),
     el("td", { "data-label": "Status" }, el("span", { class: "badge badge-status" }, group.status.replace("_", " "))),

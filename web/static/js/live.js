@@ -1,6 +1,7 @@
 // The page's Socket.IO connection, authenticated by the session cookie (same origin, no token in JS).
 import { io } from "/static/vendor/socket.io-client/dist/socket.io.esm.min.js";
 import { refreshSession, sessionExpired } from "./api.js";
+import { noticeAlerts } from "./alert-notice.js";
 
 const STATES = { connected: "connected", reconnecting: "reconnecting…", offline: "offline" };
 
@@ -19,6 +20,7 @@ export function setConnStatus(state) {
  */
 export function connectLive(options = {}) {
   const socket = io({ transports: ["websocket"], withCredentials: true, ...options });
+  noticeAlerts(socket);
   let renewals = 0;
   setConnStatus(navigator.onLine === false ? "offline" : "reconnecting");
   socket.on("connect", () => {
