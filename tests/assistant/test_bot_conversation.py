@@ -16,6 +16,7 @@ from ai.recommend.index import CatalogIndexes
 from domains.conversations.events import BotHandoff
 from domains.groups.events import TravelerNeedsRecorded
 from domains.kernel.bus import capture_events
+from domains.kernel.rooms import Audience
 from domains.kernel.runtime import Hub
 from domains.models import Participant, RoomEvent
 from tests.support.trip_world import ANA_PHONE, CARLA_PHONE, DIEGO_PHONE, BotWorld, a_bot_world, principal_of
@@ -101,7 +102,9 @@ async def test_a_stated_diet_is_recorded_for_the_coordinator(bot: Bot, world: Bo
     assert (await tom_participant(hub, world)).dietary == ["vegetarian"]
     recorded = [e for e in events if isinstance(e, TravelerNeedsRecorded)]
     assert len(recorded) == 1 and recorded[0].added_dietary == ["vegetarian"]
-    assert recorded[0].audience == (f"{world.lisbon.room}#staff", "board:dispatch")  # not the travelers
+    # Declared for staff: of the group's room only its staff hear it, and Tom in person (not the other travelers).
+    assert recorded[0].visible_to == Audience.STAFF
+    assert recorded[0].audience == (world.lisbon.room, "board:dispatch", f"user:{world.tom.user.id}")
     again = await ask(bot, world, "remember that I'm vegetarian")
     assert "already" in again.reply
 

@@ -75,6 +75,9 @@ AUDIENCES: dict[str, str] = {
     "voucher.transitioned": STAFF_ONLY,
     "voucher.redeemed": STAFF_ONLY,
     "reminder.sent": STAFF_ONLY,  # "no guide assigned (critical)", another traveler's name
+    "alert.raised": STAFF_ONLY,  # a traveler's emergency, for the staff who must act
+    "alert.escalated": STAFF_ONLY,
+    "alert.acknowledged": STAFF_ONLY,
     "participant.needs_recorded": STAFF_AND_TOM,  # Tom's diet and health
     "itinerary.changed": BOARD_ONLY,
     "catalog.item_added": NOBODY,
