@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack
 from pathlib import Path
 
 import httpx
@@ -12,7 +13,17 @@ from redis.asyncio import Redis
 
 from domains.kernel.runtime import Hub
 from hub.migrate import upgrade_head_async
-from tests.support.backends import BACKENDS, PG_URL, REDIS_URL, Backend, create_database, drop_database
+from tests.support.backends import (
+    BACKENDS,
+    PG_URL,
+    REDIS_URL,
+    Backend,
+    a_private_backend,
+    create_database,
+    drop_database,
+)
+from tests.support.builders import Person, sign_in
+from tests.support.live import Connect, LiveClient
 from tests.support.server import RunningHub, http_client, running_hub
 
 # The browser fixtures (Playwright + Debian Chromium) serve the `*_in_browser.py` tests of every area.
@@ -49,17 +60,8 @@ async def backend(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempP
 async def private_backend(backend: Backend, tmp_path: Path) -> AsyncIterator[Backend]:
     """A database of the backend's kind for this test alone: for stories that sweep every organization's rows
     (the outbox, reminders), which other stories' leftovers in the shared database would otherwise join."""
-    if backend.name == "embedded" or not (PG_URL and backend.database_url):
-        url = f"sqlite+aiosqlite:///{tmp_path / 'private.sqlite3'}"
-        await upgrade_head_async(url)
-        yield Backend(backend.name, url, backend.redis_url, backend.redis_prefix)
-        return
-    url = await create_database(PG_URL)
-    await upgrade_head_async(url)
-    try:
-        yield Backend(backend.name, url, backend.redis_url, backend.redis_prefix)
-    finally:
-        await drop_database(PG_URL, url)
+    async with a_private_backend(backend, tmp_path) as private:
+        yield private
 
 
 @pytest.fixture
@@ -111,3 +113,17 @@ async def http(server: RunningHub) -> AsyncIterator[httpx.AsyncClient]:
     address = f"10.{secrets.randbelow(250)}.{secrets.randbelow(250)}.{secrets.randbelow(250) + 1}"
     async with http_client(server.url, headers={"X-Forwarded-For": address}) as client:
         yield client
+
+
+@pytest.fixture
+async def clients(server: RunningHub, http: httpx.AsyncClient) -> AsyncIterator[Connect]:
+    """`await clients(carla)`: Carla signed in on a real Socket.IO connection to the test hub."""
+    async with AsyncExitStack() as stack:
+
+        async def connect(person: Person, transport: str = "websocket") -> LiveClient:
+            client = LiveClient(person.email)
+            await client.connect(server.url, (await sign_in(http, person))["access_token"], transport)
+            stack.push_async_callback(client.close)
+            return client
+
+        yield connect

@@ -3,8 +3,6 @@ and answering there, and `POST /api/v1/bot/messages` with its errors. The trip s
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import AsyncExitStack
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -14,12 +12,10 @@ import pytest
 from ai.nlu.intents import IntentClassifier
 from ai.nlu.product_intents import CACHE_FILE
 from domains.kernel.runtime import Hub
-from tests.support.builders import Person, bearer, sign_in
-from tests.support.live import LiveClient
+from tests.support.builders import bearer, sign_in
+from tests.support.live import Connect
 from tests.support.server import RunningHub
 from tests.support.trip_world import ANA_PHONE, BotWorld, a_bot_world
-
-Connect = Callable[[Person], Awaitable[LiveClient]]
 
 
 @pytest.fixture
@@ -29,23 +25,10 @@ async def world(hub: Hub, server: RunningHub, intents: IntentClassifier) -> BotW
     return await a_bot_world(hub, datetime.now(ZoneInfo("Europe/Lisbon")).date())
 
 
-@pytest.fixture
-async def connect(server: RunningHub, http: httpx.AsyncClient) -> AsyncIterator[Connect]:
-    async with AsyncExitStack() as stack:
-
-        async def open_for(person: Person) -> LiveClient:
-            client = LiveClient(person.email)
-            await client.connect(server.url, (await sign_in(http, person))["access_token"])
-            stack.push_async_callback(client.close)
-            return client
-
-        yield open_for
-
-
-async def test_bot_ask_acks_the_reply_and_every_tab_of_the_traveler_hears_it(world: BotWorld, connect: Connect) -> None:
-    phone = await connect(world.tom)
-    laptop = await connect(world.tom)
-    tess = await connect(world.tess)
+async def test_bot_ask_acks_the_reply_and_every_tab_of_the_traveler_hears_it(world: BotWorld, clients: Connect) -> None:
+    phone = await clients(world.tom)
+    laptop = await clients(world.tom)
+    tess = await clients(world.tess)
     ack = await phone.call("bot:ask", {"text": "who is our guide?"})
     assert ack["ok"] and ack["intent"] == "guide_contact" and ANA_PHONE in ack["reply"]
     assert 0 < ack["confidence"] <= 1 and ack["entities"] == [] and ack["handoff"] is False
@@ -55,20 +38,20 @@ async def test_bot_ask_acks_the_reply_and_every_tab_of_the_traveler_hears_it(wor
     assert tess.received["bot:reply"] == []
 
 
-async def test_bot_ask_errors_come_back_as_acks(world: BotWorld, connect: Connect) -> None:
-    tom = await connect(world.tom)
+async def test_bot_ask_errors_come_back_as_acks(world: BotWorld, clients: Connect) -> None:
+    tom = await clients(world.tom)
     empty = await tom.call("bot:ask", {"text": ""})
     assert empty == {"ok": False, "error": "invalid", "message": "text must be a non-empty string"}
-    carla = await connect(world.coordinator)
+    carla = await clients(world.coordinator)
     staff = await carla.call("bot:ask", {"text": "who is the guide?"})
     assert not staff["ok"] and staff["error"] == "forbidden" and "travelers" in staff["message"]
 
 
 async def test_the_coordinator_gets_the_hand_off_in_the_group_room_and_answers_there(
-    world: BotWorld, connect: Connect
+    world: BotWorld, clients: Connect
 ) -> None:
     room = world.lisbon.room
-    carla, tom, tess = await connect(world.coordinator), await connect(world.tom), await connect(world.tess)
+    carla, tom, tess = await clients(world.coordinator), await clients(world.tom), await clients(world.tess)
     for client in (carla, tom, tess):
         assert (await client.join(room))["ok"]
 
@@ -98,10 +81,10 @@ async def test_the_coordinator_gets_the_hand_off_in_the_group_room_and_answers_t
     assert tess.received["participant:needs_recorded"] == []  # ...Tom's needs are not
 
     # The hand-off is in the room's log: a coordinator who joins later replays it, a traveler sees it redacted.
-    late = await connect(world.coordinator)
+    late = await clients(world.coordinator)
     missed = (await late.join(room, since=0))["missed"]
     assert [e["handoff"]["reason"] for e in missed if e["event"] == "bot:handoff"] == ["asked"]
-    again = await connect(world.tess)
+    again = await clients(world.tess)
     replayed = [e for e in (await again.join(room, since=0))["missed"] if e["event"] == "bot:handoff"]
     assert replayed == [{"event": "bot:handoff", **other}]  # exactly the live event, with its name
 

@@ -3,35 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import AsyncExitStack
 from typing import Any
 
 import httpx
-import pytest
 from msgspec import to_builtins
 
 from domains.itineraries.ops import Items, apply_op, visible
 from domains.kernel.runtime import Hub
-from tests.support.builders import Person, a_tour_group, bearer, sign_in
+from tests.support.builders import a_tour_group, bearer, sign_in
 from tests.support.itinerary_steps import add, new_id
-from tests.support.live import LiveClient
-from tests.support.server import RunningHub
-
-Connect = Callable[[Person], Awaitable[LiveClient]]
-
-
-@pytest.fixture
-async def clients(server: RunningHub, http: httpx.AsyncClient) -> AsyncIterator[Connect]:
-    async with AsyncExitStack() as stack:
-
-        async def connect(person: Person) -> LiveClient:
-            client = LiveClient(person.email)
-            await client.connect(server.url, (await sign_in(http, person))["access_token"])
-            stack.push_async_callback(client.close)
-            return client
-
-        yield connect
+from tests.support.live import Connect, LiveClient
 
 
 def state_of(events: list[dict[str, Any]]) -> Items:

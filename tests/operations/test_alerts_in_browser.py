@@ -24,10 +24,9 @@ from domains.kernel.security import Role
 from domains.models import Notification
 from domains.staff.schemas import StaffCreate
 from domains.staff.service import StaffService
-from hub.migrate import upgrade_head_async
 from hub.worker.channels import build_channels
 from hub.worker.outbox import deliver_pending
-from tests.support.backends import PG_URL, Backend, create_database, drop_database
+from tests.support.backends import Backend, a_private_backend
 from tests.support.browser import Screenshot, SignedInPage
 from tests.support.builders import a_person, a_tour_group
 from tests.support.providers import Recorded, RecordingProvider, recording_provider
@@ -54,17 +53,8 @@ def provider() -> Iterator[RecordingProvider]:
 @pytest.fixture(scope="module")
 async def own_backend(backend: Backend, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Backend]:
     """A database of the backend's kind for this module alone."""
-    if backend.name == "embedded" or not (PG_URL and backend.database_url):
-        url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('alerts') / 'alerts.sqlite3'}"
-        await upgrade_head_async(url)
-        yield Backend(backend.name, url, backend.redis_url, backend.redis_prefix)
-        return
-    url = await create_database(PG_URL)
-    await upgrade_head_async(url)
-    try:
-        yield Backend(backend.name, url, backend.redis_url, backend.redis_prefix)
-    finally:
-        await drop_database(PG_URL, url)
+    async with a_private_backend(backend, tmp_path_factory.mktemp("alerts")) as private:
+        yield private
 
 
 @pytest.fixture(scope="module")

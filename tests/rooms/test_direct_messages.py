@@ -9,36 +9,19 @@ another (they talk in their group's room).
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Callable
-from contextlib import AsyncExitStack
 
 import httpx
-import pytest
 
 from domains.groups.schemas import ParticipantCreate
 from domains.groups.service import GroupService
 from domains.kernel.rooms import dm_room
 from domains.kernel.runtime import Hub
 from domains.kernel.security import Role
-from tests.support.builders import Person, a_person, a_tour_group, bearer, sign_in
-from tests.support.live import LiveClient
-from tests.support.server import RunningHub
+from tests.support.builders import a_person, a_tour_group, bearer, sign_in
+from tests.support.live import Connect
 
 
-@pytest.fixture
-async def clients(server: RunningHub, http: httpx.AsyncClient) -> AsyncIterator[Callable[..., object]]:
-    async with AsyncExitStack() as stack:
-
-        async def connect(person: Person) -> LiveClient:
-            client = LiveClient(person.email)
-            await client.connect(server.url, (await sign_in(http, person))["access_token"])
-            stack.push_async_callback(client.close)
-            return client
-
-        yield connect
-
-
-async def test_a_coordinator_and_a_traveler_write_to_each_other(hub: Hub, clients) -> None:  # type: ignore[no-untyped-def]
+async def test_a_coordinator_and_a_traveler_write_to_each_other(hub: Hub, clients: Connect) -> None:
     lisbon = await a_tour_group(hub)
     carla_id, tom_id = lisbon.coordinator.user.id, lisbon.traveler.user.id
     conversation = dm_room(carla_id, tom_id)
@@ -74,7 +57,9 @@ async def test_a_coordinator_and_a_traveler_write_to_each_other(hub: Hub, client
     assert [m["text"] for m in history["messages"]] == ["I lost my passport", "Stay put"]
 
 
-async def test_files_in_a_conversation_are_for_its_two_people(hub: Hub, clients, http: httpx.AsyncClient) -> None:  # type: ignore[no-untyped-def]
+async def test_files_in_a_conversation_are_for_its_two_people(
+    hub: Hub, clients: Connect, http: httpx.AsyncClient
+) -> None:
     lisbon = await a_tour_group(hub)
     conversation = dm_room(lisbon.coordinator.user.id, lisbon.traveler.user.id)
     tom = bearer(await sign_in(http, lisbon.traveler))
@@ -88,7 +73,7 @@ async def test_files_in_a_conversation_are_for_its_two_people(hub: Hub, clients,
     assert (await http.get(f"/api/v1/files/{file_id}", headers=ana)).status_code == 403
 
 
-async def test_who_may_write_to_whom(hub: Hub, clients) -> None:  # type: ignore[no-untyped-def]
+async def test_who_may_write_to_whom(hub: Hub, clients: Connect) -> None:
     lisbon = await a_tour_group(hub)
     org = lisbon.org
     rosa = await a_person(hub, org, Role.TRAVELER, "Rosa")

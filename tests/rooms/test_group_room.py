@@ -3,34 +3,16 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Callable
-from contextlib import AsyncExitStack
 
-import httpx
 import pytest
 
 from domains.kernel.runtime import Hub
-from tests.support.builders import Person, TourGroup, a_tour_group, sign_in
-from tests.support.live import PATIENCE_SECONDS, LiveClient
+from tests.support.builders import TourGroup, a_tour_group
+from tests.support.live import PATIENCE_SECONDS, Connect
 from tests.support.server import RunningHub
 
-Connect = Callable[[Person], "AsyncIterator[LiveClient]"]
 
-
-@pytest.fixture
-async def clients(server: RunningHub, http: httpx.AsyncClient) -> AsyncIterator[Callable[..., object]]:
-    async with AsyncExitStack() as stack:
-
-        async def connect(person: Person, transport: str = "websocket") -> LiveClient:
-            client = LiveClient(person.email)
-            await client.connect(server.url, (await sign_in(http, person))["access_token"], transport)
-            stack.push_async_callback(client.close)
-            return client
-
-        yield connect
-
-
-async def test_a_guide_and_a_coordinator_see_each_other_and_chat(hub: Hub, clients) -> None:  # type: ignore[no-untyped-def]
+async def test_a_guide_and_a_coordinator_see_each_other_and_chat(hub: Hub, clients: Connect) -> None:
     lisbon: TourGroup = await a_tour_group(hub)
     carla = await clients(lisbon.coordinator)
     ana = await clients(lisbon.guide)
@@ -59,7 +41,7 @@ async def test_a_guide_and_a_coordinator_see_each_other_and_chat(hub: Hub, clien
     assert offline["room"] == lisbon.room
 
 
-async def test_long_polling_clients_take_part_too(hub: Hub, clients) -> None:  # type: ignore[no-untyped-def]
+async def test_long_polling_clients_take_part_too(hub: Hub, clients: Connect) -> None:
     lisbon = await a_tour_group(hub)
     carla = await clients(lisbon.coordinator)
     tom = await clients(lisbon.traveler, "polling")
@@ -69,7 +51,7 @@ async def test_long_polling_clients_take_part_too(hub: Hub, clients) -> None:  #
     assert (await tom.wait_for("chat:message"))["message"]["text"] == "Welcome, Tom"
 
 
-async def test_a_user_with_several_tabs_is_online_once(hub: Hub, clients) -> None:  # type: ignore[no-untyped-def]
+async def test_a_user_with_several_tabs_is_online_once(hub: Hub, clients: Connect) -> None:
     lisbon = await a_tour_group(hub)
     carla = await clients(lisbon.coordinator)
     await carla.join(lisbon.room)
@@ -88,7 +70,7 @@ async def test_a_user_with_several_tabs_is_online_once(hub: Hub, clients) -> Non
     await carla.wait_for("presence:update", lambda d: d["user"]["name"] == "Ana" and d["status"] == "offline")
 
 
-async def test_a_traveler_cannot_join_another_groups_room(hub: Hub, clients) -> None:  # type: ignore[no-untyped-def]
+async def test_a_traveler_cannot_join_another_groups_room(hub: Hub, clients: Connect) -> None:
     lisbon = await a_tour_group(hub, "Lisbon Spring")
     porto = await a_tour_group(hub, "Porto Autumn", org=lisbon.org)
     tom = await clients(lisbon.traveler)
@@ -111,7 +93,7 @@ async def test_a_traveler_cannot_join_another_groups_room(hub: Hub, clients) -> 
     assert all(d["room"] == lisbon.room for d in tom.received["chat:message"])
 
 
-async def test_nobody_joins_across_organizations(hub: Hub, clients) -> None:  # type: ignore[no-untyped-def]
+async def test_nobody_joins_across_organizations(hub: Hub, clients: Connect) -> None:
     lisbon = await a_tour_group(hub)
     elsewhere = await a_tour_group(hub, "Madrid Weekend")
     carla_from_elsewhere = await clients(elsewhere.coordinator)
@@ -119,7 +101,7 @@ async def test_nobody_joins_across_organizations(hub: Hub, clients) -> None:  # 
     assert (await carla_from_elsewhere.join(f"booking:{lisbon.booking.id}"))["error"] == "forbidden"
 
 
-async def test_a_client_that_reconnects_gets_exactly_what_it_missed(hub: Hub, clients) -> None:  # type: ignore[no-untyped-def]
+async def test_a_client_that_reconnects_gets_exactly_what_it_missed(hub: Hub, clients: Connect) -> None:
     lisbon = await a_tour_group(hub)
     carla, ana = await clients(lisbon.coordinator), await clients(lisbon.guide)
     await carla.join(lisbon.room)
@@ -142,7 +124,7 @@ async def test_a_client_that_reconnects_gets_exactly_what_it_missed(hub: Hub, cl
     assert rejoined["seq"] == last_seen + 50 and rejoined["resync"] is False
 
 
-async def test_a_client_too_far_behind_is_told_to_resync_and_pages_history(hub: Hub, clients) -> None:  # type: ignore[no-untyped-def]
+async def test_a_client_too_far_behind_is_told_to_resync_and_pages_history(hub: Hub, clients: Connect) -> None:
     lisbon = await a_tour_group(hub)
     carla = await clients(lisbon.coordinator)
     await carla.join(lisbon.room)
@@ -166,7 +148,7 @@ async def test_a_client_too_far_behind_is_told_to_resync_and_pages_history(hub: 
     assert everything == [f"note {n}" for n in range(205)]
 
 
-async def test_a_resent_message_is_stored_once(hub: Hub, clients) -> None:  # type: ignore[no-untyped-def]
+async def test_a_resent_message_is_stored_once(hub: Hub, clients: Connect) -> None:
     lisbon = await a_tour_group(hub)
     carla, ana = await clients(lisbon.coordinator), await clients(lisbon.guide)
     await carla.join(lisbon.room)
@@ -183,7 +165,7 @@ async def test_a_resent_message_is_stored_once(hub: Hub, clients) -> None:  # ty
     assert [d["message"]["text"] for d in ana.received["chat:message"]] == ["Lunch at 13:00", "marker"]
 
 
-async def test_authors_edit_and_delete_their_own_messages(hub: Hub, clients) -> None:  # type: ignore[no-untyped-def]
+async def test_authors_edit_and_delete_their_own_messages(hub: Hub, clients: Connect) -> None:
     lisbon = await a_tour_group(hub)
     carla, ana = await clients(lisbon.coordinator), await clients(lisbon.guide)
     await carla.join(lisbon.room)

@@ -8,34 +8,17 @@ rejoin, history, files, edits, deletions and read positions, like the group's ro
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Callable
-from contextlib import AsyncExitStack
 
 import httpx
-import pytest
 
 from domains.kernel.rooms import staff_room
 from domains.kernel.runtime import Hub
 from domains.kernel.security import Role
-from tests.support.builders import Person, a_person, a_tour_group, bearer, sign_in
-from tests.support.live import LiveClient
-from tests.support.server import RunningHub
+from tests.support.builders import a_person, a_tour_group, bearer, sign_in
+from tests.support.live import Connect
 
 
-@pytest.fixture
-async def clients(server: RunningHub, http: httpx.AsyncClient) -> AsyncIterator[Callable[..., object]]:
-    async with AsyncExitStack() as stack:
-
-        async def connect(person: Person) -> LiveClient:
-            client = LiveClient(person.email)
-            await client.connect(server.url, (await sign_in(http, person))["access_token"])
-            stack.push_async_callback(client.close)
-            return client
-
-        yield connect
-
-
-async def test_staff_talk_in_their_channel_and_travelers_hear_nothing(hub: Hub, clients) -> None:  # type: ignore[no-untyped-def]
+async def test_staff_talk_in_their_channel_and_travelers_hear_nothing(hub: Hub, clients: Connect) -> None:
     lisbon = await a_tour_group(hub)
     channel = staff_room(lisbon.group.id)
     carla, ana, tom = await clients(lisbon.coordinator), await clients(lisbon.guide), await clients(lisbon.traveler)
@@ -72,7 +55,7 @@ async def test_staff_talk_in_their_channel_and_travelers_hear_nothing(hub: Hub, 
     assert all(d["room"] != channel for events in tom.received.values() for d in events if isinstance(d, dict))
 
 
-async def test_the_channel_replays_pages_and_edits_like_the_group_room(hub: Hub, clients) -> None:  # type: ignore[no-untyped-def]
+async def test_the_channel_replays_pages_and_edits_like_the_group_room(hub: Hub, clients: Connect) -> None:
     lisbon = await a_tour_group(hub)
     channel = staff_room(lisbon.group.id)
     carla, ana = await clients(lisbon.coordinator), await clients(lisbon.guide)
@@ -109,7 +92,7 @@ async def test_the_channel_replays_pages_and_edits_like_the_group_room(hub: Hub,
     await ana.wait_for("chat:updated", lambda d: d["message"]["deleted"])
 
 
-async def test_files_in_the_channel_are_for_its_staff(hub: Hub, clients, http: httpx.AsyncClient) -> None:  # type: ignore[no-untyped-def]
+async def test_files_in_the_channel_are_for_its_staff(hub: Hub, clients: Connect, http: httpx.AsyncClient) -> None:
     lisbon = await a_tour_group(hub)
     channel = staff_room(lisbon.group.id)
     ana = await clients(lisbon.guide)
@@ -131,7 +114,7 @@ async def test_files_in_the_channel_are_for_its_staff(hub: Hub, clients, http: h
     assert (await http.get(f"/api/v1/files/{file_id}", headers=ana_tokens)).status_code == 200
 
 
-async def test_only_staff_who_see_the_group_join_its_channel(hub: Hub, clients) -> None:  # type: ignore[no-untyped-def]
+async def test_only_staff_who_see_the_group_join_its_channel(hub: Hub, clients: Connect) -> None:
     lisbon = await a_tour_group(hub)
     channel = staff_room(lisbon.group.id)
     other_guide = await a_person(hub, lisbon.org, Role.GUIDE, "Bruno")  # works for Lisbon Tours, not this group

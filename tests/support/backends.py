@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +16,7 @@ import asyncpg
 from sqlalchemy.engine import make_url
 
 from domains.kernel.settings import Settings
+from hub.migrate import upgrade_head_async
 
 PG_URL = os.environ.get("HUB_TEST_DATABASE_URL")
 REDIS_URL = os.environ.get("HUB_TEST_REDIS_URL")
@@ -68,3 +71,20 @@ async def drop_database(admin_url: str, url: str) -> None:
         await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     finally:
         await connection.close()
+
+
+@asynccontextmanager
+async def a_private_backend(backend: Backend, directory: Path) -> AsyncIterator[Backend]:
+    """A database of the backend's kind for one test or module alone (migrated to head): for stories that sweep
+    every organization's rows (the outbox, reminders, alerts), which other stories' leftovers would join."""
+    if backend.name == "embedded" or not (PG_URL and backend.database_url):
+        url = f"sqlite+aiosqlite:///{directory / 'private.sqlite3'}"
+        await upgrade_head_async(url)
+        yield Backend(backend.name, url, backend.redis_url, backend.redis_prefix)
+        return
+    url = await create_database(PG_URL)
+    await upgrade_head_async(url)
+    try:
+        yield Backend(backend.name, url, backend.redis_url, backend.redis_prefix)
+    finally:
+        await drop_database(PG_URL, url)

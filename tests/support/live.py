@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections import defaultdict
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import socketio
 
@@ -36,6 +36,16 @@ SERVER_EVENTS = (
     "alert:acknowledged",
     "reminder:sent",
 )
+
+
+if TYPE_CHECKING:
+    from tests.support.builders import Person
+
+
+class Connect(Protocol):
+    """The `clients` fixture: a signed-in socket for a person, closed when the test ends."""
+
+    async def __call__(self, person: Person, transport: str = "websocket") -> LiveClient: ...
 
 
 class LiveClient:
